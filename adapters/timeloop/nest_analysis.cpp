@@ -1,0 +1,571 @@
+#include "adapters/timeloop/nest_analysis.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "adapters/timeloop/point_set.hpp"
+
+namespace claimcheck::timeloop {
+namespace {
+
+using Space = std::vector<BoxSet>;     // one point set per data space
+using Stamp = std::vector<unsigned>;   // spatial coordinates of an instance, outermost first
+
+// What one loop level remembers for one instance.
+struct ElementState {
+  Space last_point_set;
+  std::vector<std::optional<Point>> last_translation;
+  std::vector<std::uint64_t> max_size;
+  std::vector<std::map<std::uint64_t, double>> accesses;
+  std::vector<std::uint64_t> link_transfers;
+  std::map<std::uint64_t, Space> prev_spatial_deltas;
+};
+
+class Analyzer {
+ public:
+  Analyzer(const LoopNest& nest, const Problem& problem) : m_nest(nest), m_problem(problem) {
+    m_num_ds = problem.shape.data_spaces.size();
+    m_num_dims = problem.shape.dimensions.size();
+    for (const auto& ds : problem.shape.data_spaces) m_ranks.push_back(static_cast<int>(ds.projection.size()));
+    init();
+  }
+
+  NestAnalysis run() {
+    NestAnalysis out;
+    out.imperfect = m_imperfect;
+    if (m_nest.loops.empty()) return out;
+    m_num_epochs = 1;
+    compute_deltas(static_cast<int>(m_nest.loops.size()) - 1);
+    collect(out);
+    return out;
+  }
+
+ private:
+  const LoopNest& m_nest;
+  const Problem& m_problem;
+  std::size_t m_num_ds = 0;
+  std::size_t m_num_dims = 0;
+  std::vector<int> m_ranks;
+
+  // Per loop level.
+  std::vector<std::uint64_t> m_num_spatial_elems;
+  std::vector<bool> m_master;
+  std::vector<bool> m_boundary;
+  std::vector<std::size_t> m_storage_level;
+  std::vector<std::uint64_t> m_fanout, m_fanout_x, m_fanout_y;
+  std::vector<std::vector<std::int64_t>> m_vector_strides, m_mold_high, m_mold_high_residual;
+  std::vector<std::map<Stamp, ElementState>> m_live;
+  bool m_imperfect = false;
+
+  // Live walk state.
+  std::vector<std::int64_t> m_indices;
+  std::vector<std::int64_t> m_transform;  // per problem dimension
+  std::uint64_t m_num_epochs = 1;
+  Stamp m_space_stamp;
+  std::map<Stamp, double> m_compute_info;
+
+  bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
+  const Loop& loop(int level) const { return m_nest.loops[static_cast<std::size_t>(level)]; }
+  static std::size_t u(int i) { return static_cast<std::size_t>(i); }
+
+  void init() {
+    const int n = static_cast<int>(m_nest.loops.size());
+    m_num_spatial_elems.assign(u(n), 1);
+    m_master.assign(u(n), false);
+    std::uint64_t product = 1;
+    bool prev_spatial = false;
+    for (int i = n - 1; i >= 0; --i) {
+      m_num_spatial_elems[u(i)] = product;
+      if (spatial(i)) {
+        m_master[u(i)] = !prev_spatial;
+        product *= static_cast<std::uint64_t>(loop(i).end);
+        prev_spatial = true;
+      } else {
+        prev_spatial = false;
+      }
+    }
+    m_boundary.assign(u(n), false);
+    m_storage_level.assign(u(n), 0);
+    std::size_t loop_level = 0;
+    for (std::size_t s = 0; s < m_nest.storage_boundaries.size(); ++s) {
+      const std::size_t b = m_nest.storage_boundaries[s];
+      m_boundary[b] = true;
+      for (; loop_level <= b; ++loop_level) m_storage_level[loop_level] = s;
+    }
+    m_fanout.assign(u(n), 1);
+    m_fanout_x.assign(u(n), 1);
+    m_fanout_y.assign(u(n), 1);
+    for (int i = n - 1; i >= 0; --i) {
+      if (!spatial(i)) continue;
+      if (!m_master[u(i)]) {
+        m_fanout[u(i)] = 0;
+        continue;
+      }
+      for (int j = i; j >= 0 && spatial(j); --j) {
+        (loop(j).space == LoopSpace::x ? m_fanout_x : m_fanout_y)[u(i)] *= static_cast<std::uint64_t>(loop(j).end);
+      }
+      m_fanout[u(i)] = m_fanout_x[u(i)] * m_fanout_y[u(i)];
+    }
+    m_vector_strides.assign(u(n), std::vector<std::int64_t>(m_num_dims, 1));
+    m_mold_high.assign(u(n), std::vector<std::int64_t>(m_num_dims, 0));
+    m_mold_high_residual.assign(u(n), std::vector<std::int64_t>(m_num_dims, 0));
+    std::vector<std::int64_t> scale(m_num_dims, 1), scale_residual(m_num_dims, 1);
+    for (int i = 0; i < n; ++i) {
+      const auto& l = loop(i);
+      const auto d = u(l.dim);
+      m_vector_strides[u(i)] = scale;
+      scale_residual[d] += scale[d] * (l.residual_end - 1);
+      scale[d] *= l.end;
+      for (std::size_t k = 0; k < m_num_dims; ++k) {
+        m_mold_high[u(i)][k] = scale[k] - 1;
+        m_mold_high_residual[u(i)][k] = scale_residual[k] - 1;
+      }
+      if (l.end != l.residual_end) m_imperfect = true;
+    }
+    m_live.assign(u(n), {});
+    m_indices.assign(u(n), 0);
+    m_transform.assign(m_num_dims, 0);
+  }
+
+  ElementState& state_for(int level, const Stamp& key) {
+    auto& states = m_live[u(level)];
+    auto it = states.find(key);
+    if (it != states.end()) return it->second;
+    ElementState st;
+    for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
+    st.last_translation.resize(m_num_ds);
+    st.max_size.assign(m_num_ds, 0);
+    st.accesses.resize(m_num_ds);
+    st.link_transfers.assign(m_num_ds, 0);
+    return states.emplace(key, std::move(st)).first->second;
+  }
+
+  Stamp all_but_last() const { return Stamp(m_space_stamp.begin(), m_space_stamp.end() - 1); }
+
+  bool is_last_global(int level, int dim) const {
+    for (int l = level; l < static_cast<int>(m_nest.loops.size()); ++l) {
+      if (loop(l).dim != dim) continue;
+      if (m_indices[u(l)] + 1 < loop(l).residual_end) return false;
+    }
+    return true;
+  }
+
+  Space project(const std::vector<std::int64_t>& low, const std::vector<std::int64_t>& high) const {
+    Space out;
+    out.reserve(m_num_ds);
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      const auto& ds = m_problem.shape.data_spaces[p];
+      Box b;
+      for (std::size_t r = 0; r < ds.projection.size(); ++r) {
+        std::int64_t lo = 0, hi = 0;
+        for (const auto& t : ds.projection[r]) {
+          const std::int64_t l = low[u(t.dimension)], h = high[u(t.dimension)];
+          if (t.coefficient >= 0) {
+            const std::int64_t c = m_problem.coefficients[u(t.coefficient)];
+            if (c < 0) {
+              lo += h * c;
+              hi += l * c;
+            } else {
+              lo += l * c;
+              hi += h * c;
+            }
+          } else {
+            lo += l;
+            hi += h;
+          }
+        }
+        b.lo[r] = lo;
+        b.hi[r] = hi + 1;
+      }
+      out.emplace_back(m_ranks[p], b);
+    }
+    return out;
+  }
+
+  Space working_set(int level) const {
+    std::vector<std::int64_t> low(m_num_dims), high(m_num_dims);
+    for (std::size_t d = 0; d < m_num_dims; ++d) {
+      low[d] = m_transform[d];
+      high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_mold_high_residual[u(level)][d]
+                                                                                 : m_mold_high[u(level)][d]);
+    }
+    return project(low, high);
+  }
+
+  Space point_at_indices() const {
+    std::vector<std::int64_t> p(m_num_dims, 0);
+    for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
+      p[u(loop(l).dim)] += m_vector_strides[u(l)][u(loop(l).dim)] * m_indices[u(l)];
+    }
+    return project(p, p);
+  }
+
+  Space compute_deltas(int level) {
+    const bool boundary = m_boundary[u(level)];
+    if (boundary) m_space_stamp.push_back(0);
+    ElementState& st = state_for(level, all_but_last());
+    if (spatial(level)) {
+      compute_spatial(level);
+    } else {
+      compute_temporal(level, st);
+    }
+    Space ps = working_set(level);
+    if (boundary || m_master[u(level)]) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) st.max_size[p] = std::max(st.max_size[p], ps[p].size());
+    }
+    const auto& no_reuse = m_nest.no_temporal_reuse[m_storage_level[u(level)]];
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      if (no_reuse[p]) continue;
+      std::optional<Point> translation;
+      if (!st.last_point_set[p].empty()) translation = st.last_point_set[p].translation_to(ps[p]);
+      if (!st.last_translation[p]) {
+        BoxSet saved = ps[p];
+        ps[p].subtract(st.last_point_set[p]);
+        st.last_point_set[p] = std::move(saved);
+        st.last_translation[p] = translation;
+      } else if (translation && *translation == *st.last_translation[p]) {
+        BoxSet saved = ps[p];
+        ps[p].subtract(st.last_point_set[p]);
+        st.last_point_set[p] = std::move(saved);
+      } else {
+        st.last_point_set[p] = ps[p];
+        st.last_translation[p].reset();
+      }
+    }
+    if (boundary) m_space_stamp.pop_back();
+    return ps;
+  }
+
+  void compute_temporal(int level, ElementState& st) {
+    const Loop& l = loop(level);
+    const std::int64_t end = is_last_global(level + 1, l.dim) ? l.residual_end : l.end;
+    const std::int64_t n = end;
+    if (level == 0) {
+      const double body = static_cast<double>(n) * static_cast<double>(m_num_epochs);
+      m_compute_info[all_but_last()] += body;
+      for (std::size_t p = 0; p < m_num_ds; ++p) st.accesses[p][1] += body;
+      return;
+    }
+    std::vector<std::vector<std::uint64_t>> sizes;
+    std::vector<std::uint64_t> scales;
+    auto record = [&](const Space& delta, std::uint64_t scale) {
+      std::vector<std::uint64_t> s(m_num_ds);
+      for (std::size_t p = 0; p < m_num_ds; ++p) s[p] = delta[p].size();
+      sizes.push_back(std::move(s));
+      scales.push_back(scale);
+    };
+    const bool run_last = m_imperfect;
+    const bool run_second_last = m_imperfect;
+    const auto dim = u(l.dim);
+    const std::int64_t scale = m_vector_strides[u(level)][dim];
+    const std::int64_t saved_transform = m_transform[dim];
+
+    m_indices[u(level)] = 0;
+    if (n >= 1) {
+      record(compute_deltas(level - 1), 1);
+      m_transform[dim] += scale;
+      m_indices[u(level)] += 1;
+    }
+    if ((run_second_last && n >= 4) || (run_last && !run_second_last && n >= 3) || (!run_last && n >= 2)) {
+      std::int64_t virtual_iterations = run_last ? n - 2 : n - 1;
+      if (run_second_last) virtual_iterations -= 1;
+      const auto saved_epochs = m_num_epochs;
+      m_num_epochs *= static_cast<std::uint64_t>(virtual_iterations);
+      Space delta = compute_deltas(level - 1);
+      m_num_epochs = saved_epochs;
+      record(delta, static_cast<std::uint64_t>(virtual_iterations));
+      m_transform[dim] += scale * virtual_iterations;
+      m_indices[u(level)] += virtual_iterations;
+    }
+    if (run_second_last && n >= 3) {
+      Space delta = compute_deltas(level - 1);
+      if (n >= 4) {
+        scales.back()++;
+      } else {
+        record(delta, 1);
+      }
+      m_transform[dim] += scale;
+      m_indices[u(level)] += 1;
+    }
+    if (run_last && n >= 2) {
+      Space delta = compute_deltas(level - 1);
+      if (!run_second_last && n >= 3) {
+        scales.back()++;
+      } else {
+        record(delta, 1);
+        m_transform[dim] += scale;
+      }
+      m_indices[u(level)] += 1;
+    }
+    m_transform[dim] = saved_transform;
+
+    if (m_boundary[u(level - 1)]) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        std::uint64_t total = 0;
+        for (std::size_t i = 0; i < sizes.size(); ++i) total += sizes[i][p] * scales[i];
+        st.accesses[p][1] += static_cast<double>(total) * static_cast<double>(m_num_epochs);
+      }
+    }
+  }
+
+  std::vector<Point> translation_vectors(int level) {
+    const auto dim = u(loop(level).dim);
+    const std::int64_t saved = m_transform[dim];
+    const Space first = working_set(level);
+    m_transform[dim] += m_vector_strides[u(level)][dim];
+    const Space second = working_set(level);
+    m_transform[dim] = saved;
+    std::vector<Point> out(m_num_ds);
+    for (std::size_t p = 0; p < m_num_ds; ++p) out[p] = first[p].translation_to(second[p]);
+    return out;
+  }
+
+  void fill_spatial_deltas(int level, std::map<std::uint64_t, Space>& deltas, std::uint64_t base_index,
+                           std::uint64_t extrapolation_stride, int extrapolation_level) {
+    const Loop& l = loop(level);
+    const std::int64_t end = is_last_global(level + 1, l.dim) ? l.residual_end : l.end;
+    base_index *= static_cast<std::uint64_t>(end);
+    if (level == 0) {
+      for (m_indices[0] = 0; m_indices[0] < end; ++m_indices[0]) {
+        const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[0]);
+        deltas[idx] = point_at_indices();
+        m_space_stamp.back() = static_cast<unsigned>(idx);
+        m_compute_info[m_space_stamp] += static_cast<double>(m_num_epochs);
+      }
+      return;
+    }
+    const auto dim = u(l.dim);
+    const std::int64_t scale = m_vector_strides[u(level)][dim];
+    const std::int64_t saved_transform = m_transform[dim];
+    std::int64_t runs = 0;
+    if (spatial(level - 1)) {
+      for (m_indices[u(level)] = 0; m_indices[u(level)] < end; ++m_indices[u(level)], ++runs) {
+        std::uint64_t next_stride = extrapolation_stride * static_cast<std::uint64_t>(end);
+        int next_level = extrapolation_level;
+        if (runs >= 1) {
+          next_stride = 1;
+          next_level = level;
+        }
+        fill_spatial_deltas(level - 1, deltas, base_index + static_cast<std::uint64_t>(m_indices[u(level)]),
+                            next_stride, next_level);
+        m_transform[dim] += scale;
+      }
+    } else {
+      if (extrapolation_stride == 0) {
+        for (m_indices[u(level)] = 0; m_indices[u(level)] < end && runs < 1; ++m_indices[u(level)], ++runs) {
+          const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
+          m_space_stamp.back() = static_cast<unsigned>(idx);
+          deltas[idx] = compute_deltas(level - 1);
+          m_transform[dim] += scale;
+        }
+        extrapolation_stride = 1;
+        extrapolation_level = level;
+      } else {
+        extrapolation_stride *= static_cast<std::uint64_t>(end);
+        m_indices[u(level)] = 0;
+      }
+      std::vector<Point> translation;
+      if (m_indices[u(level)] < end) translation = translation_vectors(extrapolation_level);
+      for (; m_indices[u(level)] < end; ++m_indices[u(level)]) {
+        const std::uint64_t dst = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
+        Space copy = deltas.at(dst - extrapolation_stride);
+        for (std::size_t p = 0; p < m_num_ds; ++p) copy[p].translate(translation[p]);
+        deltas[dst] = std::move(copy);
+      }
+    }
+    m_transform[dim] = saved_transform;
+  }
+
+  using Stats = std::vector<std::map<std::uint64_t, double>>;
+
+  Stats multicast(int level, const std::map<std::uint64_t, Space>& deltas,
+                  std::vector<std::unordered_set<std::uint64_t>>& unaccounted) const {
+    Stats out(m_num_ds);
+    const auto& no_mc = m_nest.no_multicast[m_storage_level[u(level)]];
+    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        auto un = unaccounted[p].find(it->first);
+        if (un == unaccounted[p].end()) continue;
+        unaccounted[p].erase(un);
+        std::uint64_t matches = 1;
+        if (!no_mc[p]) {
+          for (auto other = std::next(it); other != deltas.end(); ++other) {
+            auto uo = unaccounted[p].find(other->first);
+            if (uo == unaccounted[p].end()) continue;
+            if (it->second[p].same_as(other->second[p])) {
+              unaccounted[p].erase(uo);
+              ++matches;
+            }
+          }
+        }
+        const std::uint64_t size = it->second[p].size();
+        if (size > 0) out[p][matches] += static_cast<double>(size) * static_cast<double>(m_num_epochs);
+      }
+    }
+    return out;
+  }
+
+  std::vector<std::uint64_t> link_transfers(int level, const std::map<std::uint64_t, Space>& deltas,
+                                            std::vector<std::unordered_set<std::uint64_t>>& unaccounted,
+                                            ElementState& st) const {
+    std::vector<std::uint64_t> out(m_num_ds, 0);
+    const std::size_t s = m_storage_level[u(level)];
+    const std::uint64_t h_size = std::max(m_nest.physical_fanout_x[s], m_fanout_x[u(level)]);
+    const std::uint64_t v_size = std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(level)]);
+    const auto& ignore = m_nest.no_link_transfer[s];
+    if (std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; })) return out;
+    std::vector<std::vector<bool>> reuse(h_size * v_size, std::vector<bool>(m_num_ds, false));
+    auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
+      auto c = deltas.find(cur);
+      if (c == deltas.end()) return;
+      auto pr = st.prev_spatial_deltas.find(prev);
+      if (pr == st.prev_spatial_deltas.end()) return;
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        if (!ignore[p] && !c->second[p].empty() && c->second[p].same_as(pr->second[p])) reuse[cur][p] = true;
+      }
+    };
+    auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
+    if (v_size > 1) {
+      for (std::uint64_t h = 0; h < h_size; ++h)
+        for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
+      for (std::uint64_t h = 0; h < h_size; ++h)
+        for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
+    }
+    if (h_size > 1) {
+      for (std::uint64_t v = 0; v < v_size; ++v)
+        for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
+      for (std::uint64_t v = 0; v < v_size; ++v)
+        for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
+    }
+    for (const auto& [idx, delta] : deltas) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        if (idx < reuse.size() && reuse[idx][p]) {
+          out[p] += delta[p].size() * m_num_epochs;
+          unaccounted[p].erase(idx);
+        }
+      }
+    }
+    st.prev_spatial_deltas = deltas;
+    return out;
+  }
+
+  void compute_spatial(int level) {
+    std::map<std::uint64_t, Space> deltas;
+    fill_spatial_deltas(level, deltas, 0, 0, level);
+    ElementState& st = state_for(level, all_but_last());
+    auto fresh = [&] {
+      std::vector<std::unordered_set<std::uint64_t>> un(m_num_ds);
+      for (const auto& [idx, d] : deltas) {
+        for (std::size_t p = 0; p < m_num_ds; ++p) un[p].insert(idx);
+      }
+      return un;
+    };
+    auto unaccounted = fresh();
+    Stats without = multicast(level, deltas, unaccounted);
+    Stats chosen = without;
+    unaccounted = fresh();
+    const auto links = link_transfers(level, deltas, unaccounted, st);
+    Stats with = multicast(level, deltas, unaccounted);
+    auto total = [](const std::map<std::uint64_t, double>& m) {
+      double t = 0;
+      for (const auto& [k, v] : m) t += v;
+      return static_cast<std::uint64_t>(t);
+    };
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      if (total(with[p]) < total(without[p])) {
+        st.link_transfers[p] += links[p];
+        chosen[p] = with[p];
+      }
+      for (const auto& [mc, acc] : chosen[p]) st.accesses[p][mc] += acc;
+    }
+  }
+
+  void collect(NestAnalysis& out) const {
+    const int n = static_cast<int>(m_nest.loops.size());
+    out.tiles.assign(m_num_ds, {});
+    for (int l = 0; l < n; ++l) {
+      if (spatial(l) && !m_master[u(l)]) continue;
+      const auto& states = m_live[u(l)];
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        LoopTile t;
+        std::uint64_t size = 0, links = 0;
+        for (const auto& [key, st] : states) {
+          for (const auto& [mc, acc] : st.accesses[p]) t.accesses[mc] += acc;
+          size += st.max_size[p];
+          links += st.link_transfers[p];
+        }
+        const std::uint64_t count = states.size();
+        if (count > 0) {
+          for (auto& [mc, acc] : t.accesses) acc /= static_cast<double>(count);
+          size /= count;
+          links /= count;
+        }
+        t.size = size;
+        t.link_transfers = links;
+        t.replication_factor = m_num_spatial_elems[u(l)];
+        t.fanout = m_fanout[u(l)];
+        t.is_boundary = m_boundary[u(l)];
+        t.is_master_spatial = m_master[u(l)];
+        out.tiles[p].push_back(std::move(t));
+      }
+    }
+    for (int l = 0; l < n; ++l) {
+      if (!spatial(l)) out.max_temporal_iterations *= static_cast<std::uint64_t>(loop(l).end);
+    }
+    for (int l = 0; l < n; ++l) {
+      if (spatial(l) && !m_master[u(l)]) continue;
+      out.compute_replication = m_num_spatial_elems[u(l)] * m_fanout[u(l)];
+      double sum = 0;
+      for (const auto& [k, v] : m_compute_info) sum += v;
+      out.compute_accesses = m_compute_info.empty() ? 0 : sum / static_cast<double>(m_compute_info.size());
+      break;
+    }
+  }
+};
+
+}  // namespace
+
+LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping) {
+  LoopNest nest;
+  const std::size_t num_dims = problem.shape.dimensions.size();
+  for (std::size_t s = 0; s < arch.storage.size(); ++s) {
+    const auto& lm = mapping.levels[s];
+    const std::uint64_t in_x = s == 0 ? arch.arithmetic.mesh_x : arch.storage[s - 1].mesh_x;
+    const std::uint64_t in_y = s == 0 ? arch.arithmetic.mesh_y : arch.storage[s - 1].mesh_y;
+    const std::uint64_t fx = in_x / arch.storage[s].mesh_x;
+    const std::uint64_t fy = in_y / arch.storage[s].mesh_y;
+    nest.physical_fanout_x.push_back(fx);
+    nest.physical_fanout_y.push_back(fy);
+    if (fx * fy > 1) {
+      for (std::size_t i = 0; i < num_dims; ++i) {
+        const int dim = lm.spatial_permutation[i];
+        const Factor& f = lm.spatial[static_cast<std::size_t>(dim)];
+        if (f.end > 1) nest.loops.push_back({dim, f.end, f.residual_end, i < lm.split ? LoopSpace::x : LoopSpace::y});
+      }
+    }
+    std::size_t added = 0;
+    for (std::size_t i = 0; i < num_dims; ++i) {
+      const int dim = lm.temporal_permutation[i];
+      const Factor& f = lm.temporal[static_cast<std::size_t>(dim)];
+      if (f.end > 1) {
+        nest.loops.push_back({dim, f.end, f.residual_end, LoopSpace::time});
+        ++added;
+      }
+    }
+    if (added == 0) nest.loops.push_back({static_cast<int>(num_dims) - 1, 1, 1, LoopSpace::time});
+    nest.storage_boundaries.push_back(nest.loops.size() - 1);
+    nest.no_multicast.push_back(lm.no_multicast);
+    nest.no_temporal_reuse.push_back(lm.no_temporal_reuse);
+    nest.no_link_transfer.push_back(lm.no_link_transfer);
+  }
+  return nest;
+}
+
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem) {
+  Analyzer a(nest, problem);
+  return a.run();
+}
+
+}  // namespace claimcheck::timeloop

@@ -1,0 +1,64 @@
+#pragma once
+// Working sets and data movement of a loop nest, following Timeloop v3.0.3's nest analysis:
+// the nest is walked recursively; each temporal loop runs its first iteration, one iteration
+// standing for the middle ones (scaled by their count) and, with residual factors, its last
+// ones; each spatial block simulates its first instance and extrapolates the others by
+// translation. Deltas between consecutive working sets give the accesses each level serves;
+// equal deltas across spatial instances are multicast; equal deltas at neighbours a step
+// earlier are link transfers.
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "adapters/timeloop/spec.hpp"
+
+namespace claimcheck::timeloop {
+
+enum class LoopSpace { time, x, y };
+
+struct Loop {
+  int dim = 0;                    // problem dimension
+  std::int64_t end = 1;           // iterations
+  std::int64_t residual_end = 1;  // iterations in the globally last pass
+  LoopSpace space = LoopSpace::time;
+};
+
+struct LoopNest {
+  std::vector<Loop> loops;                       // innermost first
+  std::vector<std::size_t> storage_boundaries;   // per storage level: index of its outermost loop
+  std::vector<std::vector<bool>> no_multicast;   // per storage level, per data space
+  std::vector<std::vector<bool>> no_temporal_reuse;
+  std::vector<std::vector<bool>> no_link_transfer;
+  std::vector<std::uint64_t> physical_fanout_x;  // per storage level
+  std::vector<std::uint64_t> physical_fanout_y;
+};
+
+// The working set and traffic of one loop level (temporal, or the outermost loop of a block of
+// spatial loops), averaged over the simulated instances.
+struct LoopTile {
+  std::uint64_t size = 0;                   // words: largest working set seen
+  std::map<std::uint64_t, double> accesses; // multicast factor -> words delivered
+  std::uint64_t link_transfers = 0;         // words taken from neighbours instead
+  std::uint64_t replication_factor = 1;     // instances of this loop's level
+  std::uint64_t fanout = 1;                 // spatial fanout of this loop (1 when temporal)
+  bool is_boundary = false;                 // outermost loop of a storage level
+  bool is_master_spatial = false;
+};
+
+struct NestAnalysis {
+  std::vector<std::vector<LoopTile>> tiles;  // per data space, per loop level kept (innermost first)
+  double compute_accesses = 0;               // computes per arithmetic instance (average)
+  std::uint64_t compute_replication = 1;     // arithmetic instances used
+  std::uint64_t max_temporal_iterations = 1; // product of all temporal loop ends
+  bool imperfect = false;                    // some loop has a residual factor
+};
+
+// Builds the loop nest of a mapping (Timeloop's order: per storage level, innermost first, its
+// spatial loops then its temporal loops; unit loops dropped, one unit temporal loop kept when a
+// level has none).
+LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping);
+
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem);
+
+}  // namespace claimcheck::timeloop

@@ -1,0 +1,121 @@
+#include "adapters/timeloop/point_set.hpp"
+
+#include <cmath>
+
+namespace claimcheck::timeloop {
+namespace {
+
+std::uint64_t box_size(const Box& b, int rank) {
+  std::uint64_t s = 1;
+  for (int r = 0; r < rank; ++r) {
+    const std::int64_t e = b.hi[r] - b.lo[r];
+    if (e <= 0) return 0;
+    s *= static_cast<std::uint64_t>(e);
+  }
+  return s;
+}
+
+bool box_equal(const Box& a, const Box& b, int rank) {
+  for (int r = 0; r < rank; ++r) {
+    if (a.lo[r] != b.lo[r] || a.hi[r] != b.hi[r]) return false;
+  }
+  return true;
+}
+
+// a minus b as slices of a, appended to `out`.
+void box_minus(const Box& a, const Box& b, int rank, std::vector<Box>& out) {
+  for (int r = 0; r < rank; ++r) {
+    if (a.hi[r] <= b.lo[r] || b.hi[r] <= a.lo[r]) {
+      out.push_back(a);
+      return;
+    }
+  }
+  Box middle = a;
+  for (int r = 0; r < rank; ++r) {
+    if (middle.lo[r] < b.lo[r]) {
+      Box left = middle;
+      left.hi[r] = b.lo[r];
+      out.push_back(left);
+      middle.lo[r] = b.lo[r];
+    }
+    if (b.hi[r] < middle.hi[r]) {
+      Box right = middle;
+      right.lo[r] = b.hi[r];
+      out.push_back(right);
+      middle.hi[r] = b.hi[r];
+    }
+  }
+}
+
+}  // namespace
+
+BoxSet::BoxSet(int rank, const Box& box) : m_rank(rank) {
+  if (box_size(box, rank) > 0) m_boxes.push_back(box);
+}
+
+std::uint64_t BoxSet::size() const {
+  std::uint64_t s = 0;
+  for (const auto& b : m_boxes) s += box_size(b, m_rank);
+  return s;
+}
+
+void BoxSet::subtract(const BoxSet& other) {
+  std::vector<Box> next;
+  for (const auto& b : other.m_boxes) {
+    next.clear();
+    for (const auto& a : m_boxes) box_minus(a, b, m_rank, next);
+    m_boxes.swap(next);
+  }
+}
+
+void BoxSet::translate(const Point& by) {
+  for (auto& b : m_boxes) {
+    for (int r = 0; r < m_rank; ++r) {
+      b.lo[r] += by[r];
+      b.hi[r] += by[r];
+    }
+  }
+}
+
+Point BoxSet::translation_to(const BoxSet& to) const {
+  Point out{};
+  auto centroid = [&](const BoxSet& s, std::array<double, k_max_rank>& c) {
+    c.fill(0.0);
+    std::uint64_t total = 0;
+    for (const auto& b : s.m_boxes) {
+      const std::uint64_t sz = box_size(b, m_rank);
+      for (int r = 0; r < m_rank; ++r) {
+        c[r] += (static_cast<double>(b.lo[r]) + static_cast<double>(b.hi[r] - 1 - b.lo[r]) / 2) * static_cast<double>(sz);
+      }
+      total += sz;
+    }
+    if (total != 0) {
+      for (int r = 0; r < m_rank; ++r) c[r] /= static_cast<double>(total);
+    }
+    return total;
+  };
+  std::array<double, k_max_rank> a{}, b{};
+  const auto ta = centroid(*this, a);
+  const auto tb = centroid(to, b);
+  if (ta > 0 && tb > 0) {
+    for (int r = 0; r < m_rank; ++r) out[r] = static_cast<std::int64_t>(std::round(b[r] - a[r]));
+  }
+  return out;
+}
+
+bool BoxSet::same_as(const BoxSet& other) const {
+  if (m_boxes.size() != other.m_boxes.size()) return false;
+  for (const auto& a : m_boxes) {
+    bool found = false;
+    for (const auto& b : other.m_boxes) {
+      if (box_equal(a, b, m_rank)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+}  // namespace claimcheck::timeloop

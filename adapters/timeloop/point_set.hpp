@@ -1,0 +1,46 @@
+#pragma once
+// Sets of points in a data space, as unions of disjoint axis-aligned boxes (the representation
+// Timeloop v3.0.3 uses for working sets and their deltas).
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace claimcheck::timeloop {
+
+constexpr int k_max_rank = 8;  // data-space ranks supported
+
+using Point = std::array<std::int64_t, k_max_rank>;
+
+// [lo, hi) along each of the first `rank` axes.
+struct Box {
+  Point lo{};
+  Point hi{};
+};
+
+class BoxSet {
+ public:
+  BoxSet() = default;
+  explicit BoxSet(int rank) : m_rank(rank) {}
+  BoxSet(int rank, const Box& box);  // one box (dropped when empty)
+
+  int rank() const { return m_rank; }
+  std::uint64_t size() const;
+  bool empty() const { return size() == 0; }
+  const std::vector<Box>& boxes() const { return m_boxes; }
+
+  // Removes every point of `other` (box by box, splitting boxes into slices).
+  void subtract(const BoxSet& other);
+  void translate(const Point& by);
+  // The rounded difference of the size-weighted centroids (to - this); zero when either is empty.
+  Point translation_to(const BoxSet& to) const;
+  // Same boxes (in any order).
+  bool same_as(const BoxSet& other) const;
+
+ private:
+  int m_rank = 0;
+  std::vector<Box> m_boxes;
+};
+
+}  // namespace claimcheck::timeloop
