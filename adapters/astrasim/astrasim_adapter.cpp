@@ -1,0 +1,314 @@
+#include "adapters/astrasim/astrasim_adapter.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "adapters/astrasim/model_inputs.hpp"
+#include "adapters/astrasim/run_log.hpp"
+#include "adapters/astrasim/simulator.hpp"
+
+namespace claimcheck {
+namespace {
+
+using astrasim::Backend;
+using astrasim::NpuResult;
+
+const std::vector<std::string> k_metrics = {"finish_time", "exposed_comm", "comm_time", "compute_time",
+                                            "collective_time"};
+const std::vector<std::string> k_options = {"backend", "npu", "comm_group", "real_tool"};
+const std::vector<std::string> k_hardware_keys = {"network", "system", "remote_memory"};
+
+std::uint64_t npu_metric(const NpuResult& r, const std::string& metric) {
+  if (metric == "finish_time") return r.finish_ns;
+  if (metric == "exposed_comm") return r.exposed_comm_ns;
+  if (metric == "comm_time") return r.comm_ns;
+  return r.compute_ns;
+}
+
+Backend backend_of(const Claim& claim) {
+  if (claim.options.is_object() && claim.options.contains("backend") &&
+      claim.options["backend"] == "congestion-aware") {
+    return Backend::congestion_aware;
+  }
+  return Backend::congestion_unaware;
+}
+
+std::optional<int> npu_of(const Claim& claim) {
+  if (claim.options.is_object() && claim.options.contains("npu")) return claim.options["npu"].get<int>();
+  return std::nullopt;
+}
+
+bool inside(const std::filesystem::path& root, const std::filesystem::path& p) {
+  const auto canon = std::filesystem::weakly_canonical(p);
+  const auto rel = canon.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+std::string find_on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  if (path == nullptr) return {};
+  std::stringstream ss(path);
+  std::string dir;
+  while (std::getline(ss, dir, ':')) {
+    const std::filesystem::path candidate = std::filesystem::path(dir) / name;
+    if (std::filesystem::is_regular_file(candidate)) return candidate.string();
+  }
+  return {};
+}
+
+std::string quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out += c;
+    }
+  }
+  return out + "'";
+}
+
+class AstraSimAdapter final : public Adapter {
+ public:
+  std::string name() const override { return "astra-sim"; }
+  std::string version() const override { return "1"; }
+  std::vector<MetricInfo> metrics() const override {
+    return {{"finish_time", "ns", "tick at which the NPU's workload finished (max over NPUs, or options.npu)"},
+            {"exposed_comm", "ns", "finish time minus compute time, ASTRA-sim's exposed communication"},
+            {"comm_time", "ns", "union of the intervals of communication nodes"},
+            {"compute_time", "ns", "sum of the durations of GPU compute nodes"},
+            {"collective_time", "ns", "from the first collective's start to the last collective's end"}};
+  }
+  std::vector<Mode> modes() const override { return {Mode::run, Mode::reread}; }
+
+  void validate(const Claim& claim, Diagnostics& out) const override {
+    const auto& file = claim.location.file;
+    if (std::find(k_metrics.begin(), k_metrics.end(), claim.metric) == k_metrics.end()) {
+      const std::string near = closest_match(claim.metric, k_metrics);
+      out.add(file, "/metric", "unknown astra-sim metric \"" + claim.metric + "\"",
+              near.empty() ? "use finish_time, exposed_comm, comm_time, compute_time or collective_time"
+                           : "did you mean \"" + near + "\"?");
+    }
+    if (!claim.options.is_null() && !claim.options.is_object()) {
+      out.add(file, "/options", "options must be an object");
+    } else if (claim.options.is_object()) {
+      for (const auto& item : claim.options.items()) {
+        if (std::find(k_options.begin(), k_options.end(), item.key()) == k_options.end()) {
+          const std::string near = closest_match(item.key(), k_options);
+          out.add(file, "/options/" + item.key(), "unknown astra-sim option \"" + item.key() + "\"",
+                  near.empty() ? "known options: backend, npu, comm_group, real_tool"
+                               : "did you mean \"" + near + "\"?");
+        }
+      }
+      const auto& o = claim.options;
+      if (o.contains("backend") &&
+          (!o["backend"].is_string() || (o["backend"] != "congestion-unaware" && o["backend"] != "congestion-aware"))) {
+        out.add(file, "/options/backend", "backend must be \"congestion-unaware\" or \"congestion-aware\"");
+      }
+      if (o.contains("npu") && (!o["npu"].is_number_integer() || o["npu"].get<long long>() < 0)) {
+        out.add(file, "/options/npu", "npu must be a non-negative integer (an NPU id)");
+      }
+      if (o.contains("comm_group") && !o["comm_group"].is_string()) {
+        out.add(file, "/options/comm_group", "comm_group must be a path (string)");
+      }
+      if (o.contains("real_tool") && !o["real_tool"].is_boolean()) {
+        out.add(file, "/options/real_tool", "real_tool must be true or false");
+      }
+    }
+    if (claim.mode == Mode::reread) {
+      if (!claim.artifact) out.add(file, "/artifact", "mode \"reread\" needs \"artifact\": the real tool's stdout or log.log");
+      if (claim.metric == "collective_time") {
+        out.add(file, "/metric", "collective_time is not in the real tool's output", "use mode \"run\"");
+      }
+      return;
+    }
+    const auto& hw = claim.hardware.inline_spec;
+    if (!hw.is_object()) {
+      out.add(file, "/hardware/spec",
+              "astra-sim needs \"hardware\": {\"spec\": {\"network\": ..., \"system\": ..., \"remote_memory\": ...}}");
+    } else {
+      for (const auto& item : hw.items()) {
+        if (std::find(k_hardware_keys.begin(), k_hardware_keys.end(), item.key()) == k_hardware_keys.end()) {
+          const std::string near = closest_match(item.key(), k_hardware_keys);
+          out.add(file, "/hardware/spec/" + item.key(), "unknown key \"" + item.key() + "\"",
+                  near.empty() ? "use network, system, remote_memory" : "did you mean \"" + near + "\"?");
+        } else if (!item.value().is_string()) {
+          out.add(file, "/hardware/spec/" + item.key(), "\"" + item.key() + "\" must be a path (string)");
+        }
+      }
+      for (const char* key : {"network", "system"}) {
+        if (!hw.contains(key)) out.add(file, std::string("/hardware/spec/") + key, std::string("missing \"") + key + "\"");
+      }
+    }
+    if (!claim.workload.path) {
+      out.add(file, "/workload/spec", "astra-sim needs \"workload\": {\"spec\": PATH} (ET prefix, text workload or JSON collective)");
+    }
+  }
+
+  Outcome measure(const Job& job) const override {
+    const Claim& claim = job.claim;
+    if (claim.mode == Mode::reread) return reread(job);
+    astrasim::LoadedInputs loaded = load(job);
+    const bool real = claim.options.is_object() && claim.options.value("real_tool", false);
+    if (real) return run_real_tool(job, loaded);
+    const astrasim::SimulationResult r = astrasim::simulate(loaded.input);
+    return from_result(job, r, loaded);
+  }
+
+ private:
+  astrasim::LoadedInputs load(const Job& job) const {
+    const Claim& claim = job.claim;
+    const auto& hw = claim.hardware.inline_spec;
+    astrasim::ModelPaths paths;
+    paths.network = job.sandbox.resolve(job.claim_dir, hw.at("network").get<std::string>());
+    paths.system = job.sandbox.resolve(job.claim_dir, hw.at("system").get<std::string>());
+    if (hw.contains("remote_memory")) {
+      paths.remote_memory = job.sandbox.resolve(job.claim_dir, hw.at("remote_memory").get<std::string>());
+    }
+    const std::string spec = *claim.workload.path;
+    try {
+      paths.workload = job.sandbox.resolve(job.claim_dir, spec);
+    } catch (const PathError& e) {
+      if (e.kind() != PathError::Kind::missing) throw;
+      // An ET prefix names no file itself; its NPU 0 file must exist.
+      const auto first = job.sandbox.resolve(job.claim_dir, spec + ".0.et");
+      const std::string name = first.filename().string();
+      paths.workload = first.parent_path() / name.substr(0, name.size() - 5);
+    }
+    if (claim.options.is_object() && claim.options.contains("comm_group")) {
+      paths.comm_group = job.sandbox.resolve(job.claim_dir, claim.options["comm_group"].get<std::string>());
+    }
+    astrasim::FileAccess access;
+    const Sandbox& sandbox = job.sandbox;
+    access.read = [&sandbox](const std::filesystem::path& p) { return sandbox.read(p); };
+    access.exists = [&sandbox](const std::filesystem::path& p) {
+      return std::filesystem::is_regular_file(p) && inside(sandbox.root(), p);
+    };
+    return astrasim::load_inputs(paths, backend_of(claim), access);
+  }
+
+  Outcome pick(const Job& job, const std::map<int, NpuResult>& npus, std::vector<Detail> details,
+               std::vector<std::filesystem::path> files, std::vector<std::string> warnings,
+               const std::string& version, std::optional<std::uint64_t> collective) const {
+    const Claim& claim = job.claim;
+    const auto npu = npu_of(claim);
+    std::uint64_t value = 0;
+    if (claim.metric == "collective_time") {
+      if (!collective) {
+        return Blocked{BlockKind::unsupported, "the workload has no collective on the NPUs measured",
+                       "use another metric", files};
+      }
+      value = *collective;
+    } else if (npu) {
+      const auto it = npus.find(*npu);
+      if (it == npus.end()) {
+        return Blocked{BlockKind::invalid_input,
+                       "options.npu is " + std::to_string(*npu) + " but the run has " + std::to_string(npus.size()) +
+                           " NPUs",
+                       "give an NPU id below " + std::to_string(npus.size()), files};
+      }
+      value = npu_metric(it->second, claim.metric);
+    } else {
+      for (const auto& [id, r] : npus) value = std::max(value, npu_metric(r, claim.metric));
+    }
+    Measurement m;
+    m.value = static_cast<double>(value);
+    m.unit = *parse_unit("ns");
+    m.details = std::move(details);
+    m.files = std::move(files);
+    m.tool_version = version;
+    m.warnings = std::move(warnings);
+    return m;
+  }
+
+  Outcome from_result(const Job& job, const astrasim::SimulationResult& r, const astrasim::LoadedInputs& loaded) const {
+    std::map<int, NpuResult> npus;
+    for (std::size_t i = 0; i < r.npus.size(); ++i) npus[static_cast<int>(i)] = r.npus[i];
+    std::uint64_t min_finish = UINT64_MAX, max_finish = 0;
+    for (const auto& n : r.npus) {
+      min_finish = std::min(min_finish, n.finish_ns);
+      max_finish = std::max(max_finish, n.finish_ns);
+    }
+    std::optional<std::uint64_t> collective;
+    const auto npu = npu_of(job.claim);
+    std::map<int, std::pair<std::uint64_t, std::uint64_t>> span;
+    for (const auto& c : r.collectives) {
+      if (npu && c.npu != *npu) continue;
+      auto [it, fresh] = span.try_emplace(c.npu, c.start_ns, c.end_ns);
+      if (!fresh) {
+        it->second.first = std::min(it->second.first, c.start_ns);
+        it->second.second = std::max(it->second.second, c.end_ns);
+      }
+    }
+    for (const auto& [id, s] : span) collective = std::max(collective.value_or(0), s.second - s.first);
+    std::vector<Detail> details = {
+        {"npus", std::to_string(r.npus.size())},
+        {"finish_time.min_ns", std::to_string(min_finish)},
+        {"finish_time.max_ns", std::to_string(max_finish)},
+        {"backend", std::string(astrasim::backend_name(loaded.input.backend))},
+        {"symmetry", r.used_symmetry ? "one NPU simulated for all" : "every NPU simulated"},
+        {"events", std::to_string(r.events)}};
+    std::vector<std::string> warnings = loaded.warnings;
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    return pick(job, npus, details, loaded.files, warnings, "native astra-sim-style model 1", collective);
+  }
+
+  Outcome reread(const Job& job) const {
+    const auto path = job.sandbox.resolve(job.claim_dir, *job.claim.artifact);
+    const astrasim::RunLog log = astrasim::parse_run_log(path, job.sandbox.read(path));
+    std::vector<std::string> warnings;
+    if (!log.exited) warnings.push_back("the log has no \"Exiting\" line: the run may not have completed");
+    return pick(job, log.npus, {{"npus_reported", std::to_string(log.npus.size())}}, {path}, warnings,
+                "ASTRA-sim 2.x output (reread)", std::nullopt);
+  }
+
+  Outcome run_real_tool(const Job& job, const astrasim::LoadedInputs& loaded) const {
+    const std::string binary = loaded.input.backend == Backend::congestion_aware
+                                   ? "AstraSim_Analytical_Congestion_Aware"
+                                   : "AstraSim_Analytical_Congestion_Unaware";
+    if (!job.policy.allow_commands) {
+      return Blocked{BlockKind::command_not_allowed, "options.real_tool runs " + binary + ", a command",
+                     "run the audit with --allow-commands, or drop options.real_tool", loaded.files};
+    }
+    const std::string path = find_on_path(binary);
+    if (path.empty()) {
+      return Blocked{BlockKind::tool_missing, binary + " is not on PATH",
+                     "build ASTRA-sim's analytical backend and put it on PATH, or drop options.real_tool",
+                     loaded.files};
+    }
+    const auto& hw = job.claim.hardware.inline_spec;
+    const auto work = std::filesystem::temp_directory_path() /
+                      ("claimcheck-astrasim-" + std::to_string(std::hash<std::string>{}(job.claim.id)));
+    std::filesystem::create_directories(work);
+    std::string cmd = "cd " + quote(work.string()) + " && timeout " +
+                      std::to_string(std::max<long long>(1, job.policy.timeout.count() / 1000)) + " " + quote(path) +
+                      " --workload-configuration=" + quote(loaded.files[hw.contains("remote_memory") ? 3 : 2].string()) +
+                      " --system-configuration=" + quote(loaded.files[1].string()) +
+                      " --network-configuration=" + quote(loaded.files[0].string());
+    if (hw.contains("remote_memory")) cmd += " --remote-memory-configuration=" + quote(loaded.files[2].string());
+    cmd += " > out.log 2>&1";
+    const int status = std::system(cmd.c_str());
+    std::ifstream in(work / "out.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (status != 0) {
+      return Blocked{BlockKind::adapter_error, binary + " exited with status " + std::to_string(status),
+                     "run it by hand in " + work.string() + " and read out.log", loaded.files};
+    }
+    const astrasim::RunLog log = astrasim::parse_run_log(work / "out.log", ss.str());
+    const astrasim::SimulationResult native = astrasim::simulate(loaded.input);
+    std::uint64_t native_max = 0;
+    for (const auto& n : native.npus) native_max = std::max(native_max, npu_metric(n, job.claim.metric));
+    return pick(job, log.npus, {{"native_model." + job.claim.metric + ".max_ns", std::to_string(native_max)}},
+                loaded.files, {}, binary + " (run)", std::nullopt);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Adapter> make_astrasim_adapter() { return std::make_unique<AstraSimAdapter>(); }
+
+}  // namespace claimcheck

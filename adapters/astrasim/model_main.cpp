@@ -1,0 +1,143 @@
+#include "adapters/astrasim/model_main.hpp"
+
+#include <map>
+#include <ostream>
+
+#include <nlohmann/json.hpp>
+
+#include "adapters/astrasim/model_inputs.hpp"
+#include "core/diagnostics.hpp"
+
+namespace claimcheck::astrasim {
+namespace {
+
+constexpr const char* k_usage =
+    "usage: claimcheck model astra-sim --network FILE --system FILE --workload PREFIX|FILE\n"
+    "         [--remote-memory FILE] [--comm-group FILE]\n"
+    "         [--backend congestion-unaware|congestion-aware] [--format text|json] [--no-symmetry]\n";
+
+int usage_error(std::ostream& err, const std::string& message) {
+  err << "claimcheck: error: " << message << "\n" << k_usage;
+  return 2;
+}
+
+void print_text(const SimulationResult& r, Backend backend, std::ostream& out) {
+  out << "backend: " << backend_name(backend) << (r.used_symmetry ? " (symmetric: one NPU simulated)" : "")
+      << "\n";
+  out << "npu  finish_ns  exposed_comm_ns  compute_ns  comm_ns\n";
+  for (std::size_t i = 0; i < r.npus.size(); ++i) {
+    const auto& n = r.npus[i];
+    out << i << "  " << n.finish_ns << "  " << n.exposed_comm_ns << "  " << n.compute_ns << "  " << n.comm_ns << "\n";
+  }
+  for (const auto& c : r.collectives) {
+    out << "collective npu " << c.npu << " node " << c.node_id << " " << comm_type_name(c.type) << " "
+        << c.size_bytes << " B: start " << c.start_ns << " ns, end " << c.end_ns << " ns\n";
+  }
+}
+
+void print_json(const SimulationResult& r, Backend backend, const std::vector<std::string>& warnings,
+                std::ostream& out) {
+  nlohmann::json j;
+  j["backend"] = std::string(backend_name(backend));
+  j["unit"] = "ns";
+  j["used_symmetry"] = r.used_symmetry;
+  j["events"] = r.events;
+  j["npus"] = nlohmann::json::array();
+  for (std::size_t i = 0; i < r.npus.size(); ++i) {
+    const auto& n = r.npus[i];
+    j["npus"].push_back({{"npu", i},
+                         {"finish_ns", n.finish_ns},
+                         {"exposed_comm_ns", n.exposed_comm_ns},
+                         {"compute_ns", n.compute_ns},
+                         {"comm_ns", n.comm_ns}});
+  }
+  j["collectives"] = nlohmann::json::array();
+  for (const auto& c : r.collectives) {
+    j["collectives"].push_back({{"npu", c.npu},
+                                {"node", c.node_id},
+                                {"name", c.name},
+                                {"type", std::string(comm_type_name(c.type))},
+                                {"size_bytes", c.size_bytes},
+                                {"start_ns", c.start_ns},
+                                {"end_ns", c.end_ns}});
+  }
+  j["warnings"] = warnings;
+  out << j.dump(2) << "\n";
+}
+
+}  // namespace
+
+int model_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::map<std::string, std::string> values;
+  bool no_symmetry = false;
+  const std::vector<std::string> flags = {"--network", "--system", "--workload", "--remote-memory",
+                                          "--comm-group", "--backend", "--format"};
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string a = args[i];
+    if (a == "--no-symmetry") {
+      no_symmetry = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") {
+      out << k_usage;
+      return 0;
+    }
+    std::string value;
+    const auto eq = a.find('=');
+    if (eq != std::string::npos) {
+      value = a.substr(eq + 1);
+      a = a.substr(0, eq);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      return usage_error(err, "option " + a + " needs a value");
+    }
+    if (std::find(flags.begin(), flags.end(), a) == flags.end()) {
+      const std::string near = closest_match(a, flags);
+      return usage_error(err, "unknown option " + a + (near.empty() ? "" : "; did you mean " + near + "?"));
+    }
+    values[a] = value;
+  }
+  for (const char* required : {"--network", "--system", "--workload"}) {
+    if (!values.count(required)) return usage_error(err, std::string("missing ") + required);
+  }
+  Backend backend = Backend::congestion_unaware;
+  if (values.count("--backend")) {
+    if (values["--backend"] == "congestion-aware") {
+      backend = Backend::congestion_aware;
+    } else if (values["--backend"] != "congestion-unaware") {
+      return usage_error(err, "unknown backend \"" + values["--backend"] +
+                                  "\"; use congestion-unaware or congestion-aware");
+    }
+  }
+  const std::string format = values.count("--format") ? values["--format"] : "text";
+  if (format != "text" && format != "json") return usage_error(err, "unknown format \"" + format + "\"; use text or json");
+  ModelPaths paths;
+  paths.network = values["--network"];
+  paths.system = values["--system"];
+  paths.workload = values["--workload"];
+  if (values.count("--remote-memory")) paths.remote_memory = values["--remote-memory"];
+  if (values.count("--comm-group")) paths.comm_group = values["--comm-group"];
+  try {
+    LoadedInputs loaded = load_inputs(paths, backend, local_files());
+    const SimulationResult r =
+        simulate(loaded.input, no_symmetry ? SymmetryUse::never : SymmetryUse::when_valid);
+    std::vector<std::string> warnings = loaded.warnings;
+    warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
+    for (const auto& w : warnings) err << "claimcheck: warning: " << w << "\n";
+    if (format == "json") {
+      print_json(r, backend, warnings, out);
+    } else {
+      print_text(r, backend, out);
+    }
+    return 0;
+  } catch (const InputError& e) {
+    err << "claimcheck: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::runtime_error& e) {
+    err << "claimcheck: error: " << e.what() << "\n";
+    return 2;
+  }
+}
+
+}  // namespace claimcheck::astrasim

@@ -1,0 +1,44 @@
+#include "adapter/registry.hpp"
+
+#include "adapters/artifact/artifact_adapter.hpp"
+#include "adapters/astrasim/astrasim_adapter.hpp"
+#include "adapters/astrasim/model_main.hpp"
+
+namespace claimcheck {
+namespace {
+
+std::vector<RegistryEntry> make_registry() {
+  std::vector<RegistryEntry> entries;
+  entries.push_back({make_artifact_adapter(), nullptr});
+  entries.push_back({make_astrasim_adapter(), &astrasim::model_main});
+  return entries;
+}
+
+}  // namespace
+
+const std::vector<RegistryEntry>& registry() {
+  static const std::vector<RegistryEntry> entries = make_registry();
+  return entries;
+}
+
+const Adapter* find_adapter(std::string_view name) {
+  for (const auto& entry : registry()) {
+    if (entry.adapter->name() == name) return entry.adapter.get();
+  }
+  return nullptr;
+}
+
+ModelMain find_model(std::string_view tool) {
+  for (const auto& entry : registry()) {
+    if (entry.adapter->name() == tool) return entry.model_main;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> adapter_names() {
+  std::vector<std::string> names;
+  for (const auto& entry : registry()) names.push_back(entry.adapter->name());
+  return names;
+}
+
+}  // namespace claimcheck
