@@ -1,0 +1,16 @@
+# Embeds templates/*.mustache into a generated header so the executable is self-contained;
+# templates/ stays the one source of the report layout.
+function(claimcheck_embed_templates out_header)
+  file(GLOB templates CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/templates/*.mustache)
+  set(body "#pragma once\n// Generated from templates/ by cmake/EmbedTemplates.cmake.\n#include <string_view>\nnamespace claimcheck::templates {\n")
+  foreach(template ${templates})
+    get_filename_component(name ${template} NAME_WLE)
+    string(MAKE_C_IDENTIFIER ${name} id)
+    file(READ ${template} text)
+    string(APPEND body "inline constexpr std::string_view k_${id} = R\"cctpl(${text})cctpl\";\n")
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${template})
+  endforeach()
+  string(APPEND body "}  // namespace claimcheck::templates\n")
+  file(WRITE ${out_header}.tmp "${body}")
+  file(COPY_FILE ${out_header}.tmp ${out_header} ONLY_IF_DIFFERENT)
+endfunction()

@@ -1,0 +1,45 @@
+#include "adapter/adapter.hpp"
+
+namespace claimcheck {
+
+std::string_view block_kind_name(BlockKind kind) {
+  switch (kind) {
+    case BlockKind::tool_missing: return "tool missing";
+    case BlockKind::input_missing: return "input missing";
+    case BlockKind::invalid_input: return "invalid input";
+    case BlockKind::artifact_stale: return "artifact stale";
+    case BlockKind::unsupported: return "unsupported";
+    case BlockKind::adapter_error: return "adapter error";
+    case BlockKind::timeout: return "timeout";
+    case BlockKind::command_not_allowed: return "command not allowed";
+    case BlockKind::outside_repository: return "outside repository";
+    case BlockKind::unknown_adapter: return "unknown adapter";
+  }
+  return "blocked";
+}
+
+Outcome measure_safely(const Adapter& adapter, const Job& job) {
+  try {
+    return adapter.measure(job);
+  } catch (const PathError& e) {
+    switch (e.kind()) {
+      case PathError::Kind::outside_repository:
+        return Blocked{BlockKind::outside_repository, e.what(),
+                       "keep every input and artifact inside the repository, with a relative path", {}};
+      case PathError::Kind::too_large:
+        return Blocked{BlockKind::invalid_input, e.what(), "point the claim at a smaller file", {}};
+      case PathError::Kind::missing:
+      case PathError::Kind::not_a_file:
+        return Blocked{BlockKind::input_missing, e.what(),
+                       "commit the file, or correct the path in the claim (relative to the claim file)", {}};
+    }
+  } catch (const InputError& e) {
+    return Blocked{BlockKind::invalid_input, e.what(), "fix the input file named above", {}};
+  } catch (const std::exception& e) {
+    return Blocked{BlockKind::adapter_error, std::string("the ") + adapter.name() + " adapter failed: " + e.what(),
+                   "report this with the claim file; it is a bug in the adapter or an input it does not handle", {}};
+  }
+  return Blocked{};
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,145 @@
+#pragma once
+// The AuditRecord: everything one audit found, the single source of truth that every report
+// format is rendered from (and that `claimcheck render` / `diff` read back).
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/claim.hpp"
+#include "core/verdict.hpp"
+
+namespace claimcheck {
+
+inline constexpr int k_record_schema_version = 1;
+
+// Where a file used as evidence stands in git.
+enum class EvidenceState {
+  clean,         // committed, unchanged at HEAD
+  modified,      // tracked, but the working copy differs from HEAD
+  untracked,     // in the repository folder, not in git
+  ignored,       // ignored by .gitignore
+  not_in_git,    // the audit is not inside a git repository
+};
+
+struct Evidence {
+  std::string path;                      // relative to the repository root, '/' separated
+  std::string blob;                      // git blob id (SHA-1 of "blob <size>\0<content>") of the working file
+  EvidenceState state = EvidenceState::not_in_git;
+  bool operator==(const Evidence&) const = default;
+};
+
+struct GitInfo {
+  bool in_repository = false;       // false when the audit root is not in a git work tree
+  std::string root;                 // work tree root
+  std::string head;                 // HEAD commit id ("" in a repository with no commits)
+  std::string branch;               // "" when detached
+  bool detached = false;
+  std::string describe;             // `git describe --tags --always --dirty`-like
+  std::string remote_url;           // origin's URL ("" when none), credentials stripped
+  bool dirty = false;               // any tracked file modified, or untracked files present
+  std::vector<std::string> dirty_paths;      // tracked and modified (staged or not)
+  std::vector<std::string> untracked_paths;  // not ignored, not tracked
+  bool operator==(const GitInfo&) const = default;
+};
+
+struct CiInfo {
+  std::string provider;       // "github-actions" or ""
+  std::string event;          // GITHUB_EVENT_NAME
+  std::string sha;            // GITHUB_SHA (the merge commit on pull_request)
+  std::string head_sha;       // the PR head commit on pull_request (from the event payload)
+  std::string ref;            // GITHUB_REF
+  std::string run_url;        // link to the run
+  bool operator==(const CiInfo&) const = default;
+};
+
+struct EnvironmentInfo {
+  std::string os;             // PRETTY_NAME from /etc/os-release
+  std::string kernel;         // uname -r
+  std::string arch;           // uname -m
+  std::string cpu_model;
+  int cores = 0;
+  std::uint64_t memory_bytes = 0;
+  std::string hostname;
+  bool operator==(const EnvironmentInfo&) const = default;
+};
+
+struct ToolInfo {
+  std::string version;        // claimcheck version
+  std::string compiler;       // compiler that built it
+  std::string build_type;
+  std::string flags;
+  bool operator==(const ToolInfo&) const = default;
+};
+
+struct Provenance {
+  GitInfo git;
+  EnvironmentInfo environment;
+  ToolInfo claimcheck;
+  CiInfo ci;
+  std::string started_at;     // UTC, ISO 8601 (timestamp: excluded from determinism)
+  bool operator==(const Provenance&) const = default;
+};
+
+struct ClaimResult {
+  // What was claimed (copied from the claim so the record stands alone).
+  std::string id;
+  std::string title;
+  Source source;
+  std::string tool;
+  std::string mode;                    // "run" | "reread"
+  std::string metric;
+  std::string workload;                // display name
+  std::string hardware;                // display name
+  Expected expected;
+  std::string file;                    // claim file, relative to the repository root
+  int line = 0;                        // line of the claim object in its file
+  std::vector<std::string> tags;
+
+  // What was found.
+  Verdict verdict = Verdict::blocked;
+  std::optional<double> measured;          // in the expected unit
+  std::optional<double> measured_raw;      // as the adapter measured it
+  std::string measured_unit;               // unit of measured_raw
+  std::optional<double> error;             // signed, expected unit
+  std::optional<double> relative_error;    // signed fraction
+  std::string block_kind;                  // for blocked: e.g. "input missing"
+  std::string reason;                      // for blocked: why
+  std::string unblock;                     // for blocked: what would unblock it
+  bool stale = false;                      // reread artifact older than its inputs
+  bool evidence_uncommitted = false;       // some evidence is not committed and clean at HEAD
+  std::vector<Evidence> evidence;
+  std::vector<std::pair<std::string, std::string>> details;
+  std::vector<std::string> warnings;
+  std::string adapter_version;
+  std::string tool_version;
+  double duration_ms = 0.0;                // timing: excluded from determinism
+  bool operator==(const ClaimResult&) const = default;
+};
+
+struct Summary {
+  int total = 0;
+  int verified = 0;
+  int discrepant = 0;
+  int blocked = 0;
+  int stale = 0;
+  int uncommitted = 0;
+  bool operator==(const Summary&) const = default;
+};
+
+struct AuditRecord {
+  int schema_version = k_record_schema_version;
+  Provenance provenance;
+  std::vector<ClaimResult> claims;   // sorted by claim file then position: independent of -j
+  Summary summary;
+  double duration_ms = 0.0;          // timing
+  bool operator==(const AuditRecord&) const = default;
+};
+
+Summary summarize(const std::vector<ClaimResult>& claims);
+
+std::string_view evidence_state_name(EvidenceState state);
+std::optional<EvidenceState> parse_evidence_state(std::string_view name);
+
+}  // namespace claimcheck
