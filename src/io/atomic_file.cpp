@@ -1,0 +1,90 @@
+#include "io/atomic_file.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+namespace claimcheck {
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const fs::path& path) {
+  throw std::runtime_error("cannot " + what + " " + path.string() + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, std::string_view content) {
+  const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  std::string temp = (dir / ("." + path.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) fail("create a temporary file for", path);
+  auto cleanup = [&] {
+    ::close(fd);
+    ::unlink(temp.c_str());
+  };
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      cleanup();
+      errno = saved;
+      fail("write", path);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+    const int saved = errno;
+    cleanup();
+    errno = saved;
+    fail("flush", path);
+  }
+  ::close(fd);
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    errno = saved;
+    fail("replace", path);
+  }
+  // Make the rename itself durable.
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+OutputLock::OutputLock(const fs::path& output) : m_lock_path(output.string() + ".lock") {}
+
+OutputLock::~OutputLock() {
+  if (m_fd >= 0) {
+    ::flock(m_fd, LOCK_UN);
+    ::close(m_fd);
+  }
+}
+
+bool OutputLock::try_lock() {
+  std::error_code ec;
+  if (m_lock_path.has_parent_path()) fs::create_directories(m_lock_path.parent_path(), ec);
+  m_fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (m_fd < 0) fail("open lock file", m_lock_path);
+  if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(m_fd);
+    m_fd = -1;
+    return false;
+  }
+  return true;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,509 @@
+#include "io/claim_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "io/extract.hpp"
+#include "io/json_limits.hpp"
+#include "io/json_locator.hpp"
+
+namespace claimcheck {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// Reads one claim object's fields, recording each problem with its JSON pointer.
+class ClaimReader {
+ public:
+  ClaimReader(const json& object, std::string base, Diagnostics& out, const fs::path& file)
+      : m_object(object), m_base(std::move(base)), m_out(out), m_file(file) {}
+
+  bool ok() const { return m_errors == 0; }
+
+  void error(const std::string& pointer, std::string message, std::string hint = {}) {
+    ++m_errors;
+    m_out.add(m_file, m_base + pointer, std::move(message), std::move(hint));
+  }
+
+  // Rejects keys of `object` (at `pointer`) not in `allowed`, with "did you mean".
+  void only_keys(const json& object, const std::string& pointer, const std::vector<std::string>& allowed) {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      std::string hint;
+      if (auto close = closest_match(key, allowed); !close.empty()) {
+        hint = "did you mean \"" + close + "\"?";
+      } else {
+        hint = "allowed keys here: " + join(allowed);
+      }
+      error(pointer + "/" + pointer_token(key), "unknown key \"" + key + "\"", hint);
+    }
+  }
+
+  static std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out;
+  }
+
+  std::optional<std::string> string_at(const json& object, const std::string& pointer, const std::string& key,
+                                       bool required) {
+    if (!object.contains(key)) {
+      if (required) error(pointer, "missing required key \"" + key + "\"");
+      return std::nullopt;
+    }
+    const json& value = object.at(key);
+    if (!value.is_string()) {
+      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be a string, not " + value.type_name());
+      return std::nullopt;
+    }
+    if (required && value.get_ref<const std::string&>().empty()) {
+      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must not be empty");
+      return std::nullopt;
+    }
+    return value.get<std::string>();
+  }
+
+  std::optional<double> number_at(const json& object, const std::string& pointer, const std::string& key) {
+    if (!object.contains(key)) return std::nullopt;
+    const json& value = object.at(key);
+    if (!value.is_number()) {
+      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be a number, not " + value.type_name());
+      return std::nullopt;
+    }
+    const double number = value.get<double>();
+    if (!std::isfinite(number)) {
+      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be finite");
+      return std::nullopt;
+    }
+    return number;
+  }
+
+  std::optional<Unit> unit_at(const json& object, const std::string& pointer, const std::string& key, bool required) {
+    auto symbol = string_at(object, pointer, key, required);
+    if (!symbol) return std::nullopt;
+    if (auto unit = parse_unit(*symbol)) return unit;
+    std::string hint;
+    if (auto close = closest_match(*symbol, known_unit_symbols()); !close.empty()) {
+      hint = "did you mean \"" + close + "\"?";
+    } else {
+      hint = "known units: " + join(known_unit_symbols());
+    }
+    error(pointer + "/" + pointer_token(key), "unknown unit \"" + *symbol + "\"", hint);
+    return std::nullopt;
+  }
+
+  Claim read() {
+    Claim claim;
+    if (!m_object.is_object()) {
+      error("", std::string("a claim must be a JSON object, not ") + m_object.type_name());
+      return claim;
+    }
+    only_keys(m_object, "",
+              {"$schema", "id", "title", "source", "tool", "mode", "workload", "hardware", "metric", "expected",
+               "tolerance", "artifact", "inputs", "extract", "options", "tags"});
+    if (auto id = string_at(m_object, "", "id", true)) {
+      const bool valid = std::all_of(id->begin(), id->end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+      });
+      if (!valid || id->size() > 200) {
+        error("/id", "id \"" + *id + "\" may contain only letters, digits, '-', '_' and '.' (at most 200)");
+      }
+      claim.id = *id;
+    }
+    claim.title = string_at(m_object, "", "title", true).value_or("");
+    read_source(claim);
+    claim.tool = string_at(m_object, "", "tool", true).value_or("");
+    if (auto mode = string_at(m_object, "", "mode", false)) {
+      if (*mode == "run") {
+        claim.mode = Mode::run;
+      } else if (*mode == "reread") {
+        claim.mode = Mode::reread;
+      } else {
+        error("/mode", "mode must be \"run\" or \"reread\", not \"" + *mode + "\"");
+      }
+    }
+    claim.workload = read_spec("workload");
+    claim.hardware = read_spec("hardware");
+    claim.metric = string_at(m_object, "", "metric", true).value_or("");
+    read_expected(claim);
+    claim.artifact = string_at(m_object, "", "artifact", false);
+    if (claim.mode == Mode::reread && !claim.artifact) {
+      error("", "a claim with mode \"reread\" needs \"artifact\": the file the tool wrote");
+    }
+    claim.inputs = read_strings("inputs");
+    claim.tags = read_strings("tags");
+    read_extract(claim);
+    if (m_object.contains("options")) {
+      if (!m_object.at("options").is_object()) {
+        error("/options", std::string("\"options\" must be an object, not ") + m_object.at("options").type_name());
+      } else {
+        claim.options = m_object.at("options");
+      }
+    }
+    return claim;
+  }
+
+ private:
+  void read_source(Claim& claim) {
+    if (!m_object.contains("source")) {
+      error("", "missing required key \"source\"", "say where the paper reports the number: {\"paper\": ..., \"where\": ...}");
+      return;
+    }
+    const json& source = m_object.at("source");
+    if (!source.is_object()) {
+      error("/source", std::string("\"source\" must be an object, not ") + source.type_name());
+      return;
+    }
+    only_keys(source, "/source", {"paper", "where", "quote", "url", "doi"});
+    claim.source.paper = string_at(source, "/source", "paper", true).value_or("");
+    claim.source.where = string_at(source, "/source", "where", true).value_or("");
+    claim.source.quote = string_at(source, "/source", "quote", false).value_or("");
+    claim.source.url = string_at(source, "/source", "url", false).value_or("");
+    claim.source.doi = string_at(source, "/source", "doi", false).value_or("");
+  }
+
+  Spec read_spec(const std::string& key) {
+    Spec spec;
+    if (!m_object.contains(key)) return spec;
+    const json& value = m_object.at(key);
+    const std::string pointer = "/" + key;
+    if (!value.is_object()) {
+      error(pointer, "\"" + key + "\" must be an object {\"name\": ..., \"spec\": ...}, not " + value.type_name());
+      return spec;
+    }
+    only_keys(value, pointer, {"name", "spec"});
+    spec.name = string_at(value, pointer, "name", false).value_or("");
+    if (value.contains("spec")) {
+      const json& inner = value.at("spec");
+      if (inner.is_string()) {
+        spec.path = inner.get<std::string>();
+      } else if (inner.is_object()) {
+        spec.inline_spec = inner;
+      } else {
+        error(pointer + "/spec", std::string("\"spec\" must be a path (string) or an object, not ") + inner.type_name());
+      }
+    }
+    return spec;
+  }
+
+  std::vector<std::string> read_strings(const std::string& key) {
+    std::vector<std::string> out;
+    if (!m_object.contains(key)) return out;
+    const json& value = m_object.at(key);
+    if (!value.is_array()) {
+      error("/" + key, "\"" + key + "\" must be an array of strings, not " + value.type_name());
+      return out;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (!value[i].is_string()) {
+        error("/" + key + "/" + std::to_string(i), "must be a string, not " + std::string(value[i].type_name()));
+        continue;
+      }
+      out.push_back(value[i].get<std::string>());
+    }
+    return out;
+  }
+
+  void read_expected(Claim& claim) {
+    if (!m_object.contains("expected")) {
+      error("", "missing required key \"expected\"", "e.g. \"expected\": {\"value\": 40.3, \"unit\": \"ms\"}");
+      return;
+    }
+    const json& expected = m_object.at("expected");
+    if (!expected.is_object()) {
+      error("/expected", std::string("\"expected\" must be an object, not ") + expected.type_name());
+      return;
+    }
+    only_keys(expected, "/expected", {"value", "min", "max", "at_most", "at_least", "unit"});
+    auto& e = claim.expected;
+    if (auto unit = unit_at(expected, "/expected", "unit", true)) e.unit = *unit;
+    const bool has_value = expected.contains("value");
+    const bool has_range = expected.contains("min") || expected.contains("max");
+    const bool has_at_most = expected.contains("at_most");
+    const bool has_at_least = expected.contains("at_least");
+    const int forms = int(has_value) + int(has_range) + int(has_at_most) + int(has_at_least);
+    if (forms != 1) {
+      error("/expected", forms == 0 ? "\"expected\" needs a value: \"value\", \"min\"+\"max\", \"at_most\" or \"at_least\""
+                                    : "\"expected\" must use exactly one form: \"value\", \"min\"+\"max\", \"at_most\" or \"at_least\"");
+      return;
+    }
+    if (has_value) {
+      e.kind = Expected::Kind::value;
+      if (auto v = number_at(expected, "/expected", "value")) e.value = *v;
+    } else if (has_range) {
+      e.kind = Expected::Kind::range;
+      auto lo = number_at(expected, "/expected", "min");
+      auto hi = number_at(expected, "/expected", "max");
+      if (!expected.contains("min") || !expected.contains("max")) {
+        error("/expected", "a range needs both \"min\" and \"max\"");
+      } else if (lo && hi) {
+        if (*lo > *hi) error("/expected/min", "\"min\" is greater than \"max\"");
+        e.min = *lo;
+        e.max = *hi;
+      }
+    } else if (has_at_most) {
+      e.kind = Expected::Kind::at_most;
+      if (auto v = number_at(expected, "/expected", "at_most")) e.value = *v;
+    } else {
+      e.kind = Expected::Kind::at_least;
+      if (auto v = number_at(expected, "/expected", "at_least")) e.value = *v;
+    }
+    if (m_object.contains("tolerance")) {
+      const json& tolerance = m_object.at("tolerance");
+      if (!tolerance.is_object()) {
+        error("/tolerance", std::string("\"tolerance\" must be an object, not ") + tolerance.type_name());
+        return;
+      }
+      if (e.kind != Expected::Kind::value) {
+        error("/tolerance", "\"tolerance\" applies only to an expected \"value\"; a range or bound is its own tolerance");
+      }
+      only_keys(tolerance, "/tolerance", {"relative", "absolute"});
+      if (tolerance.empty()) error("/tolerance", "\"tolerance\" needs \"relative\" or \"absolute\"");
+      for (const char* key : {"relative", "absolute"}) {
+        if (auto v = number_at(tolerance, "/tolerance", key)) {
+          if (*v < 0) {
+            error(std::string("/tolerance/") + key, std::string("\"") + key + "\" must not be negative");
+          } else if (std::string(key) == "relative") {
+            if (*v >= 1) {
+              error("/tolerance/relative", "relative tolerance " + json(*v).dump() + " is 100% or more",
+                    "write it as a fraction: 0.05 means 5%");
+            }
+            e.tolerance.relative = *v;
+          } else {
+            e.tolerance.absolute = *v;
+          }
+        }
+      }
+    }
+  }
+
+  void read_extract(Claim& claim) {
+    if (!m_object.contains("extract")) return;
+    const json& extract = m_object.at("extract");
+    if (!extract.is_object()) {
+      error("/extract", std::string("\"extract\" must be an object, not ") + extract.type_name());
+      return;
+    }
+    only_keys(extract, "/extract",
+              {"json_pointer", "csv_column", "where", "aggregate", "regex", "occurrence", "unit"});
+    auto& x = claim.extract;
+    const int forms = int(extract.contains("json_pointer")) + int(extract.contains("csv_column")) +
+                      int(extract.contains("regex"));
+    if (forms != 1) {
+      error("/extract", "\"extract\" needs exactly one of \"json_pointer\", \"csv_column\" or \"regex\"");
+      return;
+    }
+    if (auto pointer = string_at(extract, "/extract", "json_pointer", false)) {
+      x.kind = Extract::Kind::json_pointer;
+      x.json_pointer = *pointer;
+      if (!x.json_pointer.empty() && x.json_pointer[0] != '/') {
+        error("/extract/json_pointer", "a JSON pointer starts with \"/\"", "e.g. \"/summary/cycles\"");
+      }
+    }
+    if (auto column = string_at(extract, "/extract", "csv_column", false)) {
+      x.kind = Extract::Kind::csv;
+      x.column = *column;
+      if (extract.contains("where")) {
+        const json& where = extract.at("where");
+        if (!where.is_object()) {
+          error("/extract/where", "\"where\" must be an object of column: value");
+        } else {
+          for (const auto& [name, value] : where.items()) {
+            if (value.is_string()) {
+              x.where.emplace_back(name, value.get<std::string>());
+            } else if (value.is_number()) {
+              x.where.emplace_back(name, value.dump());
+            } else {
+              error("/extract/where/" + pointer_token(name), "must be a string or a number");
+            }
+          }
+        }
+      }
+      if (auto aggregate = string_at(extract, "/extract", "aggregate", false)) {
+        static const std::set<std::string> k_known = {"mean", "sum", "min", "max", "median"};
+        const bool percentile = aggregate->size() > 1 && (*aggregate)[0] == 'p' &&
+                                parse_number(std::string_view(*aggregate).substr(1)).has_value();
+        if (!k_known.contains(*aggregate) && !percentile) {
+          error("/extract/aggregate", "unknown aggregate \"" + *aggregate + "\"",
+                "use mean, sum, min, max, median or pNN (e.g. p99)");
+        }
+        x.aggregate = *aggregate;
+      }
+    } else {
+      for (const char* key : {"where", "aggregate"}) {
+        if (extract.contains(key)) error(std::string("/extract/") + key, std::string("\"") + key + "\" goes with \"csv_column\"");
+      }
+    }
+    if (auto pattern = string_at(extract, "/extract", "regex", false)) {
+      x.kind = Extract::Kind::regex;
+      x.pattern = *pattern;
+      if (auto problem = check_pattern(*pattern); !problem.empty()) error("/extract/regex", problem);
+      if (extract.contains("occurrence")) {
+        const json& occurrence = extract.at("occurrence");
+        if (occurrence.is_number_integer() && occurrence.get<long long>() >= -1 && occurrence.get<long long>() < 1'000'000) {
+          x.occurrence = occurrence.get<int>();
+        } else if (occurrence.is_string() && occurrence.get<std::string>() == "last") {
+          x.occurrence = -1;
+        } else {
+          error("/extract/occurrence", "\"occurrence\" must be a match index (0 = first) or \"last\"");
+        }
+      }
+    } else if (extract.contains("occurrence")) {
+      error("/extract/occurrence", "\"occurrence\" goes with \"regex\"");
+    }
+    if (extract.contains("unit")) claim.measured_unit = unit_at(extract, "/extract", "unit", true);
+  }
+
+  const json& m_object;
+  std::string m_base;
+  Diagnostics& m_out;
+  const fs::path& m_file;
+  int m_errors = 0;
+};
+
+void locate(Diagnostics& diagnostics, std::size_t from, const JsonLocator& locator) {
+  for (std::size_t i = from; i < diagnostics.size(); ++i) {
+    auto& d = diagnostics.items()[i];
+    if (d.line > 0) continue;
+    const bool about_key = d.message.rfind("unknown key", 0) == 0;
+    const TextPosition position = about_key ? locator.key(d.pointer) : locator.value(d.pointer);
+    d.line = position.line;
+    d.column = position.column;
+    d.source_line = std::string(locator.line_text(position.line));
+  }
+}
+
+void parse_into(std::string_view text, const fs::path& file, LoadResult& result, const ClaimValidator* validate) {
+  const std::size_t first_diagnostic = result.diagnostics.size();
+  json document;
+  try {
+    document = parse_json_bounded(text, file);
+  } catch (const InputError& e) {
+    for (auto d : e.diagnostics().items()) {
+      if (d.line > 0) {
+        std::string_view rest = text;
+        for (int l = 1; l < d.line; ++l) {
+          auto nl = rest.find('\n');
+          rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+        }
+        d.source_line = std::string(rest.substr(0, rest.find('\n')));
+      }
+      result.diagnostics.add(std::move(d));
+    }
+    return;
+  }
+  const JsonLocator locator(text);
+  std::vector<std::pair<const json*, std::string>> objects;
+  if (document.is_array()) {
+    if (document.empty()) result.diagnostics.add(file, "", "the file holds an empty array; expected at least one claim");
+    for (std::size_t i = 0; i < document.size(); ++i) objects.emplace_back(&document[i], "/" + std::to_string(i));
+  } else {
+    objects.emplace_back(&document, "");
+  }
+  for (const auto& [object, base] : objects) {
+    if (result.claims.size() >= k_max_claims) {
+      result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
+      break;
+    }
+    ClaimReader reader(*object, base, result.diagnostics, file);
+    Claim claim = reader.read();
+    if (!reader.ok()) continue;
+    const TextPosition position = locator.value(base);
+    claim.location = ClaimLocation{file, base, position.line, position.column};
+    if (validate && *validate) {
+      Diagnostics adapter_diagnostics;
+      (*validate)(claim, adapter_diagnostics);
+      if (!adapter_diagnostics.empty()) {
+        for (auto d : adapter_diagnostics.items()) {
+          d.file = file;
+          d.pointer = base + d.pointer;
+          result.diagnostics.add(std::move(d));
+        }
+        continue;
+      }
+    }
+    result.claims.push_back(std::move(claim));
+  }
+  locate(result.diagnostics, first_diagnostic, locator);
+}
+
+}  // namespace
+
+std::vector<fs::path> find_claim_files(const std::vector<fs::path>& paths, Diagnostics& out) {
+  std::vector<fs::path> files;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+      continue;
+    }
+    if (!fs::is_directory(path, ec)) {
+      out.add(path, "", "no such file or directory");
+      continue;
+    }
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (ec) break;
+      const std::string name = it->path().filename().string();
+      if (it->is_directory() && !name.empty() && name[0] == '.') {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file() && name.size() > k_claim_suffix.size() &&
+          name.compare(name.size() - k_claim_suffix.size(), k_claim_suffix.size(), k_claim_suffix) == 0) {
+        files.push_back(it->path());
+      }
+    }
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
+  LoadResult result;
+  parse_into(text, file, result, nullptr);
+  return result;
+}
+
+LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
+  LoadResult result;
+  for (const auto& file : files) {
+    std::error_code ec;
+    const auto size = fs::file_size(file, ec);
+    if (ec) {
+      result.diagnostics.add(file, "", "cannot read the file: " + ec.message());
+      continue;
+    }
+    if (size > k_max_claim_file_bytes) {
+      result.diagnostics.add(file, "", "claim file has " + std::to_string(size) + " bytes, over the limit of " +
+                                           std::to_string(k_max_claim_file_bytes));
+      continue;
+    }
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    parse_into(buffer.str(), file, result, &validate);
+  }
+  // Ids are unique across the audit: reports, diffs and caches key on them.
+  std::map<std::string, const Claim*> seen;
+  for (auto& claim : result.claims) {
+    auto [it, inserted] = seen.emplace(claim.id, &claim);
+    if (!inserted) {
+      const auto& first = it->second->location;
+      result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
+                                        claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
+                                        "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
+    }
+  }
+  return result;
+}
+
+}  // namespace claimcheck

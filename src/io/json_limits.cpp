@@ -1,0 +1,61 @@
+#include "io/json_limits.hpp"
+
+#include "core/diagnostics.hpp"
+
+namespace claimcheck {
+
+std::pair<int, int> line_column(std::string_view content, std::size_t offset) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < content.size(); ++i) {
+    if (content[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+nlohmann::json parse_json_bounded(std::string_view content, const std::filesystem::path& file) {
+  // The depth check runs before a deep document is built; nlohmann's parser itself is iterative.
+  bool too_deep = false;
+  std::size_t depth_offset = 0;
+  int open = 0;
+  for (std::size_t i = 0; i < content.size() && !too_deep; ++i) {
+    const char c = content[i];
+    if (c == '"') {
+      for (++i; i < content.size() && content[i] != '"'; ++i) {
+        if (content[i] == '\\') ++i;
+      }
+    } else if (c == '{' || c == '[') {
+      if (++open > k_max_json_depth) {
+        too_deep = true;
+        depth_offset = i;
+      }
+    } else if (c == '}' || c == ']') {
+      --open;
+    }
+  }
+  if (too_deep) {
+    auto [line, column] = line_column(content, depth_offset);
+    throw InputError(file, line, column,
+                     "JSON nests deeper than " + std::to_string(k_max_json_depth) + " levels");
+  }
+  try {
+    return nlohmann::json::parse(content);
+  } catch (const nlohmann::json::parse_error& e) {
+    // e.byte is 1-based and points just past the offending character.
+    const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
+    auto [line, column] = line_column(content, offset);
+    std::string message = e.what();
+    // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
+    if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+      message = message.substr(colon + 2);
+    }
+    throw InputError(file, line, column, "invalid JSON: " + message);
+  }
+}
+
+}  // namespace claimcheck

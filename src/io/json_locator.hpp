@@ -1,0 +1,42 @@
+#pragma once
+// Maps JSON pointers to line:column in the text they were parsed from. nlohmann/json reports
+// positions only for syntax errors, so diagnostics about valid JSON (an unknown key, a value of
+// the wrong type) locate themselves with this scanner.
+
+#include <map>
+#include <string>
+#include <string_view>
+
+namespace claimcheck {
+
+struct TextPosition {
+  int line = 0;            // 1-based
+  int column = 0;          // 1-based
+  std::size_t offset = 0;  // byte offset
+  bool operator==(const TextPosition&) const = default;
+};
+
+class JsonLocator {
+ public:
+  // Scans `text`, which must be valid JSON (parse it first).
+  explicit JsonLocator(std::string_view text);
+
+  // Position of the value at `pointer` ("" = the root), or of the nearest existing ancestor.
+  TextPosition value(const std::string& pointer) const;
+
+  // Position of the key of the member at `pointer` (for "unknown key" errors); falls back to value().
+  TextPosition key(const std::string& pointer) const;
+
+  // The text of line `line` (1-based), without its newline.
+  std::string_view line_text(int line) const;
+
+ private:
+  std::string_view m_text;
+  std::map<std::string, TextPosition> m_values;
+  std::map<std::string, TextPosition> m_keys;
+};
+
+// Escapes one reference token for a JSON pointer ("~" -> "~0", "/" -> "~1").
+std::string pointer_token(std::string_view token);
+
+}  // namespace claimcheck

@@ -1,0 +1,73 @@
+#include "io/sandbox.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace claimcheck {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_inside(const fs::path& path, const fs::path& root) {
+  auto p = path.begin();
+  for (auto r = root.begin(); r != root.end(); ++r, ++p) {
+    if (r->empty()) continue;  // trailing separator
+    if (p == path.end() || *p != *r) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Sandbox::Sandbox(const fs::path& root, std::uintmax_t max_file_bytes)
+    : m_root(fs::weakly_canonical(fs::absolute(root))), m_max_file_bytes(max_file_bytes) {}
+
+fs::path Sandbox::resolve(const fs::path& base_dir, std::string_view written) const {
+  const fs::path given(written);
+  if (written.empty()) throw PathError(PathError::Kind::missing, "empty path");
+  if (given.is_absolute()) {
+    throw PathError(PathError::Kind::outside_repository,
+                    "absolute path \"" + std::string(written) + "\" is not allowed; write it relative to the claim file");
+  }
+  const fs::path joined = fs::absolute(base_dir) / given;
+  // Check the lexical path first so "../x" is refused even when x does not exist.
+  if (!is_inside(joined.lexically_normal(), m_root)) {
+    throw PathError(PathError::Kind::outside_repository,
+                    "path \"" + std::string(written) + "\" leaves the repository " + m_root.string());
+  }
+  std::error_code ec;
+  if (!fs::exists(joined, ec)) {
+    throw PathError(PathError::Kind::missing, "file \"" + std::string(written) + "\" does not exist (looked for " +
+                                                  joined.lexically_normal().string() + ")");
+  }
+  const fs::path canonical = fs::canonical(joined, ec);
+  if (ec || !is_inside(canonical, m_root)) {
+    throw PathError(PathError::Kind::outside_repository,
+                    "path \"" + std::string(written) + "\" resolves through a symbolic link to " +
+                        canonical.string() + ", outside the repository " + m_root.string());
+  }
+  return canonical;
+}
+
+std::string Sandbox::relative(const fs::path& absolute) const {
+  return absolute.lexically_relative(m_root).generic_string();
+}
+
+std::string Sandbox::read(const fs::path& absolute) const {
+  std::error_code ec;
+  if (!fs::is_regular_file(absolute, ec)) {
+    throw PathError(PathError::Kind::not_a_file, absolute.string() + " is not a regular file");
+  }
+  const auto size = fs::file_size(absolute, ec);
+  if (!ec && size > m_max_file_bytes) {
+    throw PathError(PathError::Kind::too_large, absolute.string() + " has " + std::to_string(size) +
+                                                    " bytes, over the limit of " + std::to_string(m_max_file_bytes));
+  }
+  std::ifstream in(absolute, std::ios::binary);
+  if (!in) throw PathError(PathError::Kind::missing, "cannot open " + absolute.string());
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return std::move(buffer).str();
+}
+
+}  // namespace claimcheck
