@@ -1,0 +1,68 @@
+#include "report/format.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+namespace claimcheck {
+
+std::string format_number(double value, int significant) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+  if (value == std::floor(value) && std::fabs(value) < 1e15) {
+    char out[32];
+    std::snprintf(out, sizeof out, "%.0f", value);
+    return out == std::string("-0") ? "0" : out;
+  }
+  char out[64];
+  std::snprintf(out, sizeof out, "%.*g", significant, value);
+  return out;
+}
+
+std::string format_quantity(double value, const std::string& unit) {
+  if (unit == "%" || unit == "x") return format_number(value) + unit;
+  if (unit.empty() || unit == "count" || unit == "1") return format_number(value);
+  return format_number(value) + " " + unit;
+}
+
+std::string format_relative(std::optional<double> fraction) {
+  if (!fraction) return "n/a";
+  const double percent = *fraction * 100.0;
+  if (percent == 0.0) return "0%";
+  std::string number = format_number(percent, 3);
+  return (percent > 0 ? "+" : "") + number + "%";
+}
+
+std::string format_signed(std::optional<double> value, const std::string& unit) {
+  if (!value) return "n/a";
+  if (*value == 0.0) return format_quantity(0.0, unit);
+  return (*value > 0 ? "+" : "") + format_quantity(*value, unit);
+}
+
+std::string format_expected(const Expected& e) {
+  const std::string& unit = e.unit.symbol;
+  switch (e.kind) {
+    case Expected::Kind::value: return format_quantity(e.value, unit);
+    case Expected::Kind::range: return format_quantity(e.min, unit) + " to " + format_quantity(e.max, unit);
+    case Expected::Kind::at_most: return "at most " + format_quantity(e.value, unit);
+    case Expected::Kind::at_least: return "at least " + format_quantity(e.value, unit);
+  }
+  return {};
+}
+
+std::string format_tolerance(const Expected& e) {
+  switch (e.kind) {
+    case Expected::Kind::range: return "inclusive range";
+    case Expected::Kind::at_most:
+    case Expected::Kind::at_least: return "inclusive bound";
+    case Expected::Kind::value: break;
+  }
+  std::string out;
+  if (e.tolerance.relative) out = "\u00b1" + format_number(*e.tolerance.relative * 100.0, 3) + "%";
+  if (e.tolerance.absolute) {
+    if (!out.empty()) out += " or ";
+    out += "\u00b1" + format_quantity(*e.tolerance.absolute, e.unit.symbol);
+  }
+  return out.empty() || (e.tolerance.relative == 0.0 && !e.tolerance.absolute) ? "exact" : out;
+}
+
+}  // namespace claimcheck

@@ -1,0 +1,163 @@
+#include "report/markdown.hpp"
+
+#include <kainjow/mustache.hpp>
+
+#include "claimcheck/templates.hpp"
+#include "report/format.hpp"
+
+namespace claimcheck {
+namespace {
+
+using kainjow::mustache::data;
+using kainjow::mustache::list;
+using kainjow::mustache::mustache;
+
+std::string source_text(const ClaimResult& c) {
+  std::string out = c.source.paper;
+  if (!c.source.where.empty()) out += ", " + c.source.where;
+  return markdown_escape(out);
+}
+
+std::string measured_text(const ClaimResult& c) {
+  if (!c.measured) return "n/a";
+  return markdown_escape(format_quantity(*c.measured, c.expected.unit.symbol));
+}
+
+}  // namespace
+
+std::string markdown_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '|': out += "&#124;"; break;
+      case '@': out += "&#64;"; break;  // no @mentions from claim text
+      case '\n':
+      case '\r': out += ' '; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':
+      case '{': case '}':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string summary_line(const Summary& s) {
+  return std::to_string(s.total) + (s.total == 1 ? " claim: " : " claims: ") + std::to_string(s.verified) +
+         " verified, " + std::to_string(s.discrepant) + " discrepant, " + std::to_string(s.blocked) + " blocked";
+}
+
+std::string render_markdown(const AuditRecord& record) {
+  data view;
+  view.set("summary_line", summary_line(record.summary));
+  std::string badges;
+  if (record.summary.stale > 0) badges += "\u23f3 " + std::to_string(record.summary.stale) + " stale artifact(s). ";
+  if (record.summary.uncommitted > 0) {
+    badges += "\u26a0\ufe0f " + std::to_string(record.summary.uncommitted) + " claim(s) rest on uncommitted evidence.";
+  }
+  if (record.summary.total == 0) badges += "\u26a0\ufe0f No claims were audited: this is not a pass.";
+  view.set("summary_badges", badges);
+
+  list rows;
+  list problems;
+  list uncommitted;
+  for (const auto& c : record.claims) {
+    const auto& info = verdict_info(c.verdict);
+    std::string flags;
+    if (c.stale) flags += " (stale)";
+    if (c.evidence_uncommitted) flags += " (uncommitted)";
+    data row;
+    row.set("badge", std::string(info.badge));
+    row.set("verdict", std::string(info.label));
+    row.set("flags", flags);
+    row.set("id", c.id);  // ids are [A-Za-z0-9._-]: safe inside backticks
+    row.set("title", markdown_escape(c.title));
+    row.set("source", source_text(c));
+    row.set("expected", markdown_escape(format_expected(c.expected)));
+    row.set("measured", measured_text(c));
+    row.set("error", c.verdict == Verdict::blocked ? "n/a" : markdown_escape(format_relative(c.relative_error)));
+    row.set("tolerance", markdown_escape(format_tolerance(c.expected)));
+    rows.push_back(row);
+
+    if (c.verdict != Verdict::verified) {
+      data p = row;
+      p.set("file", markdown_escape(c.file));
+      p.set("line", std::to_string(c.line));
+      p.set("error", markdown_escape(format_signed(c.error, c.expected.unit.symbol)));
+      p.set("relative_error", markdown_escape(format_relative(c.relative_error)));
+      p.set("direction", c.error && *c.error > 0 ? "higher" : "lower");
+      p.set("is_discrepant", c.verdict == Verdict::discrepant);
+      p.set("is_blocked", c.verdict == Verdict::blocked);
+      p.set("block_kind", markdown_escape(c.block_kind));
+      p.set("reason", markdown_escape(c.reason));
+      p.set("unblock", markdown_escape(c.unblock));
+      list warnings;
+      for (const auto& w : c.warnings) warnings.push_back(data(markdown_escape(w)));
+      p.set("warnings", warnings);
+      problems.push_back(p);
+    }
+    if (c.evidence_uncommitted) {
+      std::string files;
+      for (const auto& e : c.evidence) {
+        if (e.state == EvidenceState::clean) continue;
+        if (!files.empty()) files += ", ";
+        files += markdown_escape(e.path) + " (" + std::string(evidence_state_name(e.state)) + ")";
+      }
+      data u;
+      u.set("id", c.id);
+      u.set("files", files);
+      uncommitted.push_back(u);
+    }
+  }
+  view.set("rows", rows);
+  view.set("has_problems", !problems.empty());
+  view.set("problems", problems);
+  view.set("has_uncommitted", !uncommitted.empty());
+  view.set("uncommitted", uncommitted);
+
+  const auto& p = record.provenance;
+  list provenance;
+  auto add = [&](const std::string& name, const std::string& value) {
+    data row;
+    row.set("name", name);
+    row.set("value", value.empty() ? "n/a" : markdown_escape(value));
+    provenance.push_back(row);
+  };
+  if (p.git.in_repository) {
+    add("Commit", p.git.head.empty() ? "(no commits)" : p.git.head);
+    add("Branch", p.git.detached ? "(detached HEAD)" : p.git.branch);
+    add("Describe", p.git.describe);
+    add("Remote", p.git.remote_url);
+    add("Working tree", p.git.dirty ? "dirty: " + std::to_string(p.git.dirty_paths.size()) + " modified, " +
+                                          std::to_string(p.git.untracked_paths.size()) + " untracked"
+                                    : "clean");
+  } else {
+    add("Repository", "not a git repository");
+  }
+  if (!p.ci.provider.empty()) {
+    add("CI", p.ci.provider + " " + p.ci.event);
+    add("CI commit", p.ci.sha);
+    if (p.ci.head_sha != p.ci.sha) add("PR head commit", p.ci.head_sha);
+    add("CI run", p.ci.run_url);
+  }
+  add("claimcheck", p.claimcheck.version + " (" + p.claimcheck.compiler + ", " + p.claimcheck.build_type + ")");
+  add("OS", p.environment.os + ", " + p.environment.kernel + ", " + p.environment.arch);
+  add("CPU", p.environment.cpu_model + " (" + std::to_string(p.environment.cores) + " cores)");
+  add("Started (UTC)", p.started_at);
+  view.set("provenance", provenance);
+
+  mustache tmpl{std::string(templates::k_report_md)};
+  // Every value is escaped for Markdown above; the HTML escaping of {{x}} would double it.
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  std::string out = tmpl.render(view);
+  if (!tmpl.is_valid()) throw std::runtime_error("report template: " + tmpl.error_message());
+  return out;
+}
+
+}  // namespace claimcheck
