@@ -14,11 +14,13 @@
 
 #include "adapter/registry.hpp"
 #include "claimcheck/build_info.hpp"
+#include "cli/commands.hpp"
 #include "cli/pipeline.hpp"
 #include "io/atomic_file.hpp"
 #include "io/claim_loader.hpp"
 #include "provenance/git.hpp"
 #include "report/format.hpp"
+#include "report/formats.hpp"
 #include "report/markdown.hpp"
 #include "report/record_json.hpp"
 
@@ -26,10 +28,6 @@ namespace claimcheck {
 namespace fs = std::filesystem;
 
 namespace {
-
-enum class Format { md, json };
-
-const std::map<std::string, Format> k_formats = {{"md", Format::md}, {"json", Format::json}};
 
 // An input problem that ends the command with exit 2 after its diagnostics are printed.
 struct InputFailure {
@@ -41,12 +39,8 @@ void print_diagnostics(const Diagnostics& diagnostics, std::ostream& err) {
   err << "claimcheck: " << diagnostics.size() << (diagnostics.size() == 1 ? " error" : " errors") << "\n";
 }
 
-std::string render(const AuditRecord& record, Format format) {
-  switch (format) {
-    case Format::md: return render_markdown(record);
-    case Format::json: return record_to_text(record);
-  }
-  return {};
+std::string render(const AuditRecord& record, const std::string& format, const RenderOptions& options) {
+  return find_report_format(format)->render(record, options);
 }
 
 // The repository root: --root, else the git work tree holding the current folder, else it.
@@ -102,6 +96,7 @@ struct AuditArgs {
   bool allow_commands = false;
   double timeout_s = 600;
   std::string root;
+  RenderOptions render;
 };
 
 int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err) {
@@ -110,7 +105,6 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
     err << "claimcheck: error: " << problem << "\n";
     return k_exit_input;
   }
-  const Format format = k_formats.at(args.format);
   std::vector<Claim> claims = load_or_fail(args.paths);
   if (!args.only.empty()) {
     std::erase_if(claims, [&](const Claim& c) {
@@ -152,7 +146,7 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   err << "\n";
 
   if (!args.record.empty()) write_file_atomically(args.record, record_to_text(record));
-  const std::string rendered = render(record, format);
+  const std::string rendered = render(record, args.format, args.render);
   if (args.output.empty() || args.output == "-") {
     out << rendered;
   } else {
@@ -172,8 +166,8 @@ int run_lint_command(const std::vector<std::string>& paths, std::ostream& err) {
   return k_exit_ok;
 }
 
-int run_render_command(const std::string& path, const std::string& format_name, const std::string& output,
-                       std::ostream& out) {
+int run_render_command(const std::string& path, const std::string& format_name, const RenderOptions& options,
+                       const std::string& output, std::ostream& out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     Diagnostics ds;
@@ -183,7 +177,7 @@ int run_render_command(const std::string& path, const std::string& format_name, 
   std::ostringstream text;
   text << in.rdbuf();
   const AuditRecord record = record_from_json(text.str(), path);
-  const std::string rendered = render(record, k_formats.at(format_name));
+  const std::string rendered = render(record, format_name, options);
   if (output.empty() || output == "-") {
     out << rendered;
   } else {
@@ -213,14 +207,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   app.set_version_flag("--version", std::string("claimcheck ") + build_info::k_version);
   app.require_subcommand(1);
 
+  std::string format_list;
+  for (const auto& f : report_formats()) format_list += (format_list.empty() ? "" : ", ") + f.name;
+
   AuditArgs audit;
   auto* audit_cmd = app.add_subcommand("audit", "measure and judge every claim, write the report");
   audit_cmd->add_option("paths", audit.paths, "claim files or folders (default: claims/)");
   audit_cmd->add_option("-j,--jobs", audit.jobs, "claims measured in parallel (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
   audit_cmd->add_option("--only", audit.only, "audit only claims whose id matches this glob (repeatable)");
-  audit_cmd->add_option("--format", audit.format, "report format: md or json")
-      ->check(CLI::IsMember({"md", "json"}));
+  audit_cmd->add_option("--format", audit.format, "report format: " + format_list)
+      ->check(CLI::IsMember(report_format_names()));
   audit_cmd->add_option("-o,--output", audit.output, "write the report here (atomically) instead of stdout");
   audit_cmd->add_option("--record", audit.record, "also write the JSON audit record here");
   audit_cmd->add_option("--fail-on", audit.fail_on,
@@ -238,7 +235,15 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   std::string render_path, render_format = "md", render_output;
   auto* render_cmd = app.add_subcommand("render", "re-render a saved audit record");
   render_cmd->add_option("record", render_path, "the JSON audit record")->required();
-  render_cmd->add_option("--format", render_format, "md or json")->check(CLI::IsMember({"md", "json"}));
+  RenderOptions render_options;
+  render_cmd->add_option("--format", render_format, "report format: " + format_list)
+      ->check(CLI::IsMember(report_format_names()));
+  for (auto* cmd : {audit_cmd, render_cmd}) {
+    RenderOptions& o = cmd == audit_cmd ? audit.render : render_options;
+    cmd->add_option("--comment-key", o.comment_key,
+                    "comment format: KEY of the hidden marker <!-- claimcheck:KEY --> (default claimcheck)");
+    cmd->add_option("--report-url", o.full_report_url, "comment format: where the full report is, named when cut");
+  }
   render_cmd->add_option("-o,--output", render_output, "write here (atomically) instead of stdout");
 
   auto* adapters_cmd = app.add_subcommand("adapters", "list adapters, their versions and metrics");
@@ -249,6 +254,9 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   model_cmd->add_option("tool", model_tool, "the tool (run `claimcheck adapters`)")->required();
   model_cmd->add_option("args", model_args, "the tool's arguments (see `claimcheck model TOOL --help`)");
   model_cmd->prefix_command();
+
+  std::vector<ExtraCommand> extras;
+  for (CommandFactory factory : extra_commands()) extras.push_back(factory(app));
 
   try {
     app.parse(argc, argv);
@@ -263,8 +271,11 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   try {
     if (*audit_cmd) return run_audit_command(audit, out, err);
     if (*lint_cmd) return run_lint_command(lint_paths, err);
-    if (*render_cmd) return run_render_command(render_path, render_format, render_output, out);
+    if (*render_cmd) return run_render_command(render_path, render_format, render_options, render_output, out);
     if (*adapters_cmd) return run_adapters_command(out);
+    for (const auto& extra : extras) {
+      if (*extra.command) return extra.run(out, err);
+    }
     if (*model_cmd) {
       // prefix_command leaves everything after the tool name unparsed.
       std::vector<std::string> rest = model_cmd->remaining();

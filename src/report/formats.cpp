@@ -1,0 +1,30 @@
+#include "report/formats.hpp"
+
+#include "report/markdown.hpp"
+#include "report/record_json.hpp"
+
+namespace claimcheck {
+
+const std::vector<ReportFormat>& report_formats() {
+  static const std::vector<ReportFormat> formats = {
+      {"md", "Markdown report (GitHub-flavoured)",
+       [](const AuditRecord& r, const RenderOptions&) { return render_markdown(r); }},
+      {"json", "the JSON audit record", [](const AuditRecord& r, const RenderOptions&) { return record_to_text(r); }},
+  };
+  return formats;
+}
+
+const ReportFormat* find_report_format(const std::string& name) {
+  for (const auto& f : report_formats()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> report_format_names() {
+  std::vector<std::string> names;
+  for (const auto& f : report_formats()) names.push_back(f.name);
+  return names;
+}
+
+}  // namespace claimcheck
