@@ -272,7 +272,7 @@ class ClaimReader {
             error(std::string("/tolerance/") + key, std::string("\"") + key + "\" must not be negative");
           } else if (std::string(key) == "relative") {
             if (*v >= 1) {
-              error("/tolerance/relative", "relative tolerance " + json(*v).dump() + " is 100% or more",
+              error("/tolerance/relative", "relative tolerance " + (std::ostringstream() << *v).str() + " is 100% or more",
                     "write it as a fraction: 0.05 means 5%");
             }
             e.tolerance.relative = *v;

@@ -27,7 +27,8 @@ std::string format_quantity(double value, const std::string& unit) {
 std::string format_relative(std::optional<double> fraction) {
   if (!fraction) return "n/a";
   const double percent = *fraction * 100.0;
-  if (percent == 0.0) return "0%";
+  // Below a billionth the error is floating-point noise of unit conversion, not a deviation.
+  if (std::fabs(*fraction) < 1e-9) return "0%";
   std::string number = format_number(percent, 3);
   return (percent > 0 ? "+" : "") + number + "%";
 }
@@ -60,7 +61,9 @@ std::string format_tolerance(const Expected& e) {
   if (e.tolerance.relative) out = "\u00b1" + format_number(*e.tolerance.relative * 100.0, 3) + "%";
   if (e.tolerance.absolute) {
     if (!out.empty()) out += " or ";
-    out += "\u00b1" + format_quantity(*e.tolerance.absolute, e.unit.symbol);
+    // An absolute tolerance on a percentage is in percentage points, not a relative 5%.
+    out += "\u00b1" + (e.unit.symbol == "%" ? format_number(*e.tolerance.absolute) + " pp"
+                                             : format_quantity(*e.tolerance.absolute, e.unit.symbol));
   }
   return out.empty() || (e.tolerance.relative == 0.0 && !e.tolerance.absolute) ? "exact" : out;
 }

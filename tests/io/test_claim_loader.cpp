@@ -1,0 +1,136 @@
+#include "io/claim_loader.hpp"
+
+#include <gtest/gtest.h>
+
+namespace claimcheck {
+namespace {
+
+std::string errors_of(std::string_view text) {
+  const LoadResult r = parse_claim_text(text, "c.claim.json");
+  std::string out;
+  for (const auto& d : r.diagnostics.items()) out += format_diagnostic(d);
+  return out;
+}
+
+constexpr std::string_view k_valid = R"({
+  "id": "x-1",
+  "title": "T",
+  "source": {"paper": "P", "where": "Fig. 1"},
+  "tool": "artifact",
+  "mode": "reread",
+  "metric": "cycles",
+  "artifact": "a.json",
+  "extract": {"json_pointer": "/a"},
+  "expected": {"value": 10, "unit": "ms"},
+  "tolerance": {"relative": 0.05}
+})";
+
+TEST(ClaimLoader, ParsesAValidClaimIntoTypedValues) {
+  const LoadResult r = parse_claim_text(k_valid, "c.claim.json");
+  ASSERT_TRUE(r.diagnostics.empty()) << errors_of(k_valid);
+  ASSERT_EQ(r.claims.size(), 1u);
+  const Claim& c = r.claims[0];
+  EXPECT_EQ(c.id, "x-1");
+  EXPECT_EQ(c.mode, Mode::reread);
+  EXPECT_EQ(c.expected.kind, Expected::Kind::value);
+  EXPECT_EQ(c.expected.value, 10);
+  EXPECT_EQ(c.expected.unit.symbol, "ms");
+  EXPECT_EQ(c.expected.tolerance.relative, 0.05);
+  EXPECT_FALSE(c.expected.tolerance.absolute.has_value());
+  EXPECT_EQ(c.extract.kind, Extract::Kind::json_pointer);
+  EXPECT_EQ(c.extract.json_pointer, "/a");
+  EXPECT_EQ(c.location.line, 1);
+  EXPECT_EQ(c.location.column, 1);
+}
+
+TEST(ClaimLoader, UnknownKeyNamesPositionAndSuggests) {
+  std::string text(k_valid);
+  text.replace(text.find("\"tolerance\""), 11, "\"tolerence\"");
+  EXPECT_EQ(errors_of(text),
+            "claimcheck: error: c.claim.json:11:3 (/tolerence): unknown key \"tolerence\"\n"
+            "      \"tolerence\": {\"relative\": 0.05}\n"
+            "      ^\n"
+            "  hint: did you mean \"tolerance\"?\n");
+}
+
+TEST(ClaimLoader, ReportsEveryProblemNotOnlyTheFirst) {
+  const std::string text = R"({
+  "id": "bad id",
+  "title": "",
+  "source": {"paper": "P"},
+  "tool": "artifact",
+  "metric": "m",
+  "expected": {"value": "10", "unit": "mss"}
+})";
+  EXPECT_EQ(errors_of(text),
+            "claimcheck: error: c.claim.json:2:9 (/id): id \"bad id\" may contain only letters, digits, '-', '_' and '.' (at most 200)\n"
+            "      \"id\": \"bad id\",\n"
+            "            ^\n"
+            "claimcheck: error: c.claim.json:3:12 (/title): \"title\" must not be empty\n"
+            "      \"title\": \"\",\n"
+            "               ^\n"
+            "claimcheck: error: c.claim.json:4:13 (/source): missing required key \"where\"\n"
+            "      \"source\": {\"paper\": \"P\"},\n"
+            "                ^\n"
+            "claimcheck: error: c.claim.json:7:39 (/expected/unit): unknown unit \"mss\"\n"
+            "      \"expected\": {\"value\": \"10\", \"unit\": \"mss\"}\n"
+            "                                          ^\n"
+            "  hint: did you mean \"ms\"?\n"
+            "claimcheck: error: c.claim.json:7:25 (/expected/value): \"value\" must be a number, not string\n"
+            "      \"expected\": {\"value\": \"10\", \"unit\": \"mss\"}\n"
+            "                            ^\n");
+}
+
+TEST(ClaimLoader, SyntaxErrorHasLineAndColumn) {
+  const std::string out = errors_of("{\n  \"id\": \"a\",\n  \"title\" \"t\"\n}");
+  EXPECT_EQ(out.substr(0, out.find('\n')),
+            "claimcheck: error: c.claim.json:3:13: invalid JSON: syntax error while parsing object separator - "
+            "unexpected string literal; expected ':'");
+}
+
+TEST(ClaimLoader, ExpectedFormsAreExclusive) {
+  std::string text(k_valid);
+  text.replace(text.find("\"value\": 10"), 11, "\"value\": 10, \"at_most\": 3");
+  EXPECT_NE(errors_of(text).find("(/expected): \"expected\" must use exactly one form"), std::string::npos);
+  std::string range(k_valid);
+  range.replace(range.find("\"value\": 10"), 11, "\"min\": 3, \"max\": 2");
+  range.erase(range.find(",\n  \"tolerance\""), range.find("\n}") - range.find(",\n  \"tolerance\""));
+  EXPECT_NE(errors_of(range).find("(/expected/min): \"min\" is greater than \"max\""), std::string::npos);
+}
+
+TEST(ClaimLoader, ToleranceIsAFractionBelowOne) {
+  std::string text(k_valid);
+  text.replace(text.find("0.05"), 4, "5");
+  EXPECT_NE(errors_of(text).find("relative tolerance 5 is 100% or more\n"), std::string::npos);
+  EXPECT_NE(errors_of(text).find("hint: write it as a fraction: 0.05 means 5%"), std::string::npos);
+}
+
+TEST(ClaimLoader, RereadNeedsArtifact) {
+  std::string text(k_valid);
+  text.erase(text.find("  \"artifact\": \"a.json\",\n"), 25);
+  EXPECT_NE(errors_of(text).find("a claim with mode \"reread\" needs \"artifact\""), std::string::npos);
+}
+
+TEST(ClaimLoader, RegexMustHaveOneGroup) {
+  std::string text(k_valid);
+  text.replace(text.find("\"json_pointer\": \"/a\""), 20, "\"regex\": \"a(b)(c)\"");
+  EXPECT_NE(errors_of(text).find("(/extract/regex): regex must have exactly one capture group, it has 2"),
+            std::string::npos);
+}
+
+TEST(ClaimLoader, ArraysLocateEachClaim) {
+  const std::string text = "[\n" + std::string(k_valid) + ",\n" + std::string(k_valid) + "\n]";
+  const LoadResult r = parse_claim_text(text, "c.claim.json");
+  ASSERT_EQ(r.claims.size(), 2u);
+  EXPECT_EQ(r.claims[0].location.pointer, "/0");
+  EXPECT_EQ(r.claims[1].location.pointer, "/1");
+  EXPECT_EQ(r.claims[1].location.line, 14);
+}
+
+TEST(ClaimLoader, DeepNestingIsRefused) {
+  std::string text = "{\"id\":" + std::string(200, '[') + std::string(200, ']') + "}";
+  EXPECT_NE(errors_of(text).find("c.claim.json:1:70: JSON nests deeper than 64 levels"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace claimcheck
