@@ -3,6 +3,8 @@
 #include "adapters/artifact/artifact_adapter.hpp"
 #include "adapters/astrasim/astrasim_adapter.hpp"
 #include "adapters/astrasim/model_main.hpp"
+#include "adapters/timeloop/model_main.hpp"
+#include "adapters/timeloop/timeloop_adapter.hpp"
 
 namespace claimcheck {
 namespace {
@@ -11,6 +13,7 @@ std::vector<RegistryEntry> make_registry() {
   std::vector<RegistryEntry> entries;
   entries.push_back({make_artifact_adapter(), nullptr});
   entries.push_back({make_astrasim_adapter(), &astrasim::model_main});
+  entries.push_back({make_timeloop_adapter(), &timeloop::model_main});
   return entries;
 }
 

@@ -1,0 +1,82 @@
+#include "adapters/timeloop/model_main.hpp"
+
+#include <ostream>
+
+#include "adapters/timeloop/inputs.hpp"
+#include "adapters/timeloop/model.hpp"
+#include "adapters/timeloop/report.hpp"
+#include "core/diagnostics.hpp"
+
+namespace claimcheck::timeloop {
+namespace {
+
+constexpr const char* k_usage =
+    "usage: claimcheck model timeloop FILE... [--format summary|json|stats]\n"
+    "  Evaluates a Timeloop mapping with claimcheck's native model. FILEs are Timeloop inputs\n"
+    "  (architecture, problem, mapping, optional ERT; YAML or JSON); their root maps are merged in order.\n"
+    "  --format summary  headline figures and per-level accesses (default)\n"
+    "  --format json     every level and data space, machine-readable\n"
+    "  --format stats    a stats text laid out like timeloop-model.stats.txt\n";
+
+}  // namespace
+
+int model_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string format = "summary";
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "-h" || a == "--help") {
+      out << k_usage;
+      return 0;
+    }
+    if (a == "--format" || a.rfind("--format=", 0) == 0) {
+      if (a == "--format") {
+        if (i + 1 >= args.size()) {
+          err << "claimcheck: error: --format needs a value (summary, json or stats)\n";
+          return 2;
+        }
+        format = args[++i];
+      } else {
+        format = a.substr(9);
+      }
+      if (format != "summary" && format != "json" && format != "stats") {
+        const std::string best = closest_match(format, {"summary", "json", "stats"});
+        err << "claimcheck: error: unknown format \"" << format << "\"";
+        if (!best.empty()) err << ", did you mean \"" << best << "\"?";
+        err << "\n";
+        return 2;
+      }
+      continue;
+    }
+    if (!a.empty() && a[0] == '-') {
+      err << "claimcheck: error: unknown option \"" << a << "\"\n" << k_usage;
+      return 2;
+    }
+    files.push_back(a);
+  }
+  if (files.empty()) {
+    err << "claimcheck: error: no input files\n" << k_usage;
+    return 2;
+  }
+  try {
+    const Spec spec = load_spec_files(files);
+    const Evaluation ev = evaluate(spec);
+    if (ev.error) {
+      err << "claimcheck: error: " << ev.error->message() << "\n";
+      return 1;
+    }
+    if (format == "json") {
+      out << result_to_json(spec, *ev.result).dump(2) << "\n";
+    } else if (format == "stats") {
+      out << format_stats(spec, *ev.result);
+    } else {
+      out << format_summary(spec, *ev.result);
+    }
+    return 0;
+  } catch (const InputError& e) {
+    for (const auto& d : e.diagnostics().items()) err << format_diagnostic(d);
+    return 2;
+  }
+}
+
+}  // namespace claimcheck::timeloop

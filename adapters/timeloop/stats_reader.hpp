@@ -1,0 +1,58 @@
+#pragma once
+// Re-reading what the real tool wrote: timeloop-model.stats.txt / timeloop-mapper.stats.txt
+// (v3.0.3 layout) and timeloop-model.map+stats.xml (full precision).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace claimcheck::timeloop {
+
+struct ReportedDataSpace {
+  std::string name;
+  std::uint64_t utilized_instances = 0;
+  std::uint64_t reads = 0;    // per instance
+  std::uint64_t fills = 0;    // per instance
+  std::uint64_t updates = 0;  // per instance
+  double energy = 0.0;        // pJ, all instances
+  bool operator==(const ReportedDataSpace&) const = default;
+};
+
+struct ReportedLevel {
+  std::string name;
+  bool arithmetic = false;
+  std::uint64_t instances = 0;
+  std::uint64_t cycles = 0;
+  double energy = 0.0;        // pJ, all instances (storage: sum over data spaces)
+  std::uint64_t computes = 0; // arithmetic only
+  std::vector<ReportedDataSpace> data_spaces;  // kept data spaces only
+  bool operator==(const ReportedLevel&) const = default;
+};
+
+struct ReportedStats {
+  std::vector<ReportedLevel> levels;  // arithmetic first, then storage innermost first
+  std::uint64_t cycles = 0;
+  std::uint64_t computes = 0;
+  std::optional<std::uint64_t> total_ops;  // from the operational-intensity section
+  double printed_gflops = 0.0;
+  double printed_utilization = 0.0;
+  double printed_energy_uj = 0.0;
+  int energy_decimals = 2;  // precision of the per-level energies read (2 in stats.txt)
+  bool operator==(const ReportedStats&) const = default;
+
+  double energy() const;       // pJ: sum of every level's energy
+  double utilization() const;  // computes / (arithmetic instances x cycles)
+  double gflops() const;       // total ops / cycles (printed value when total ops are absent)
+  const ReportedLevel* level(const std::string& name) const;
+};
+
+// Parses a stats.txt; throws InputError (naming `path` and the line) when it is not one.
+ReportedStats parse_stats_text(const std::string& path, const std::string& text);
+
+// Parses a map+stats.xml; data-space names are taken from `data_space_names` (problem-shape
+// order; the XML does not carry them). Throws InputError when it is not one.
+ReportedStats parse_stats_xml(const std::string& path, const std::string& text,
+                              const std::vector<std::string>& data_space_names);
+
+}  // namespace claimcheck::timeloop
