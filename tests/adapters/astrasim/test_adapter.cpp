@@ -1,0 +1,185 @@
+// The "astra-sim" adapter: validation, run, reread, and the real-tool path when it cannot run.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <sstream>
+
+#include "adapter/registry.hpp"
+#include "adapters/astrasim/model_main.hpp"
+#include "astrasim_test_util.hpp"
+
+namespace claimcheck {
+namespace {
+
+using astrasim::test::data_dir;
+
+Claim claim_for(const std::string& refcase, const std::string& metric) {
+  Claim c;
+  c.id = "astra-" + refcase;
+  c.tool = "astra-sim";
+  c.mode = Mode::run;
+  c.metric = metric;
+  c.workload.path = "refcases/" + refcase + "/workload/wl";
+  c.hardware.inline_spec = {{"network", "refcases/" + refcase + "/network.yml"},
+                            {"system", "refcases/" + refcase + "/system.json"},
+                            {"remote_memory", "refcases/" + refcase + "/remote_memory.json"}};
+  c.expected.unit = *parse_unit("ns");
+  return c;
+}
+
+const Adapter& adapter() {
+  const Adapter* a = find_adapter("astra-sim");
+  EXPECT_NE(a, nullptr);
+  return *a;
+}
+
+Outcome measure(const Claim& c, bool allow_commands = false) {
+  const Sandbox sandbox(data_dir());
+  Job job{c, sandbox, data_dir(), RunPolicy{}};
+  job.policy.allow_commands = allow_commands;
+  return measure_safely(adapter(), job);
+}
+
+TEST(AstraSimAdapter, IsRegisteredWithItsModelCommand) {
+  EXPECT_EQ(adapter().name(), "astra-sim");
+  EXPECT_NE(find_model("astra-sim"), nullptr);
+  EXPECT_EQ(adapter().metrics().size(), 5u);
+}
+
+TEST(AstraSimAdapter, ValidateRejectsUnknownMetricsAndOptions) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_tme");
+  c.options = {{"backnd", "congestion-aware"}, {"npu", -1}};
+  Diagnostics d;
+  adapter().validate(c, d);
+  ASSERT_EQ(d.size(), 3u);
+  EXPECT_EQ(d.items()[0].pointer, "/metric");
+  EXPECT_EQ(d.items()[0].message, "unknown astra-sim metric \"finish_tme\"");
+  EXPECT_EQ(d.items()[0].hint, "did you mean \"finish_time\"?");
+  EXPECT_EQ(d.items()[1].pointer, "/options/backnd");
+  EXPECT_EQ(d.items()[1].hint, "did you mean \"backend\"?");
+  EXPECT_EQ(d.items()[2].pointer, "/options/npu");
+}
+
+TEST(AstraSimAdapter, ValidateAcceptsAWellFormedClaim) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.options = {{"backend", "congestion-unaware"}, {"npu", 3}};
+  Diagnostics d;
+  adapter().validate(c, d);
+  EXPECT_TRUE(d.empty());
+}
+
+TEST(AstraSimAdapter, RunMeasuresTheRefcaseExactly) {
+  const Outcome o = measure(claim_for("ar_ring8_64MiB", "finish_time"));
+  ASSERT_TRUE(std::holds_alternative<Measurement>(o)) << std::get<Blocked>(o).reason;
+  const auto& m = std::get<Measurement>(o);
+  EXPECT_EQ(m.value, 2326112.0);
+  EXPECT_EQ(m.unit.symbol, "ns");
+  EXPECT_EQ(m.files.size(), 3u + 8u);
+}
+
+TEST(AstraSimAdapter, NpuOptionPicksOneNpu) {
+  Claim c = claim_for("ar_sw16_64MiB_dbt", "finish_time");
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 9972570.0);  // the maximum
+  c.options = {{"npu", 8}};
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 8969130.0);
+  c.options = {{"npu", 99}};
+  const Outcome o = measure(c);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(o));
+  EXPECT_EQ(std::get<Blocked>(o).kind, BlockKind::invalid_input);
+}
+
+TEST(AstraSimAdapter, TrainingMetrics) {
+  EXPECT_EQ(std::get<Measurement>(measure(claim_for("train_resnet50_dp_ring8", "exposed_comm"))).value, 29776.0);
+  EXPECT_EQ(std::get<Measurement>(measure(claim_for("train_resnet50_dp_ring8", "compute_time"))).value, 11100000.0);
+}
+
+TEST(AstraSimAdapter, CollectiveTimeSpansTheCollectives) {
+  // One collective starting at 0: its duration is the finish time.
+  EXPECT_EQ(std::get<Measurement>(measure(claim_for("ar_r4s8_64MiB", "collective_time"))).value, 1318223.0);
+}
+
+TEST(AstraSimAdapter, CommGroupOption) {
+  Claim c = claim_for("commgroup_r4s8_ar_e100", "finish_time");
+  c.options = {{"comm_group", "refcases/commgroup_r4s8_ar_e100/comm_groups.json"}};
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 568363.0);
+}
+
+TEST(AstraSimAdapter, CongestionAwareBackendOption) {
+  Claim c = claim_for("ar_hgx8_64MiB_aware", "finish_time");
+  c.options = {{"backend", "congestion-aware"}};
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 357338.0);
+}
+
+TEST(AstraSimAdapter, RereadParsesTheRealToolsStdout) {
+  Claim c = claim_for("ar_sw16_64MiB_dbt", "finish_time");
+  c.mode = Mode::reread;
+  c.artifact = "refcases/ar_sw16_64MiB_dbt/stdout.log";
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 9972570.0);
+  c.options = {{"npu", 4}};
+  c.metric = "comm_time";
+  EXPECT_EQ(std::get<Measurement>(measure(c)).value, 9314095.0);
+}
+
+TEST(AstraSimAdapter, RereadOfSomethingElseIsInvalidInput) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.mode = Mode::reread;
+  c.artifact = "refcases/ar_ring8_64MiB/network.yml";
+  const Outcome o = measure(c);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(o));
+  EXPECT_EQ(std::get<Blocked>(o).kind, BlockKind::invalid_input);
+}
+
+TEST(AstraSimAdapter, RealToolNeedsPermissionAndTheBinary) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.options = {{"real_tool", true}};
+  const Outcome denied = measure(c, false);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(denied));
+  EXPECT_EQ(std::get<Blocked>(denied).kind, BlockKind::command_not_allowed);
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  setenv("PATH", "/nonexistent", 1);
+  const Outcome missing = measure(c, true);
+  setenv("PATH", saved.c_str(), 1);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(missing));
+  EXPECT_EQ(std::get<Blocked>(missing).kind, BlockKind::tool_missing);
+  EXPECT_EQ(std::get<Blocked>(missing).reason, "AstraSim_Analytical_Congestion_Unaware is not on PATH");
+}
+
+TEST(AstraSimAdapter, MissingWorkloadIsInputMissing) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.workload.path = "refcases/ar_ring8_64MiB/workload/nothing";
+  const Outcome o = measure(c);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(o));
+  EXPECT_EQ(std::get<Blocked>(o).kind, BlockKind::input_missing);
+}
+
+TEST(ModelCommand, PrintsEveryNpuAsJson) {
+  const auto dir = astrasim::test::refcase_dir("ar_sw16_64MiB_hd");
+  std::ostringstream out, err;
+  const int status = astrasim::model_main({"--network", (dir / "network.yml").string(), "--system",
+                                           (dir / "system.json").string(), "--workload", (dir / "workload/wl").string(),
+                                           "--remote-memory", (dir / "remote_memory.json").string(), "--format", "json"},
+                                          out, err);
+  ASSERT_EQ(status, 0) << err.str();
+  const auto j = nlohmann::json::parse(out.str());
+  ASSERT_EQ(j["npus"].size(), 16u);
+  for (const auto& n : j["npus"]) EXPECT_EQ(n["finish_ns"], 2431136);
+  EXPECT_EQ(err.str(), "claimcheck: warning: system.json: \"boost-mode\" is ignored by ASTRA-sim 2.x and by this model\n");
+}
+
+TEST(ModelCommand, UsageAndInputErrorsExitTwo) {
+  std::ostringstream out, err;
+  EXPECT_EQ(astrasim::model_main({"--network", "x.yml"}, out, err), 2);
+  EXPECT_EQ(err.str().substr(0, 38), "claimcheck: error: missing --system\nus");
+  std::ostringstream out2, err2;
+  const auto dir = astrasim::test::refcase_dir("ar_ring8_64MiB");
+  EXPECT_EQ(astrasim::model_main({"--network", (dir / "system.json").string(), "--system",
+                                  (dir / "system.json").string(), "--workload", (dir / "workload/wl").string()},
+                                 out2, err2),
+            2);
+  EXPECT_NE(err2.str().find("claimcheck: error: "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace claimcheck

@@ -1,0 +1,216 @@
+// The model against independent closed forms (refcases FORMATS.md section 7), symmetric runs
+// against full ones, and the inputs it must refuse.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "adapters/astrasim/simulator.hpp"
+#include "core/diagnostics.hpp"
+
+namespace claimcheck::astrasim {
+namespace {
+
+SystemConfig system_with(ImplKind kind, int dims, int splits = 4, int active = 1, int endpoint = 10) {
+  SystemConfig s;
+  s.scheduling_policy = SchedulingPolicy::lifo;
+  s.collective_optimization = CollectiveOptimization::local_bw_aware;
+  s.endpoint_delay_ns = endpoint;
+  s.preferred_dataset_splits = splits;
+  s.active_chunks_per_dimension = active;
+  s.local_mem_bw_gbps = 1600;
+  const std::vector<CollectiveImpl> impls(static_cast<std::size_t>(dims), CollectiveImpl{kind, -1});
+  s.all_reduce = s.all_gather = s.reduce_scatter = s.all_to_all = impls;
+  return s;
+}
+
+SimulationInput one_collective(NetworkConfig net, SystemConfig sys, CommType type, std::uint64_t size) {
+  SimulationInput in;
+  in.network = std::move(net);
+  in.system = std::move(sys);
+  auto g = std::make_shared<NpuGraph>();
+  WorkloadNode n;
+  n.id = 0;
+  n.name = "coll";
+  n.type = NodeType::coll;
+  n.comm_type = type;
+  n.comm_size = size;
+  g->nodes.push_back(n);
+  in.workload.graphs.assign(static_cast<std::size_t>(in.network.total_npus()), g);
+  return in;
+}
+
+// FORMATS.md section 7: a 1-D ring collective, one active chunk.
+std::uint64_t closed_form(const NetworkDim& d, CommType type, std::uint64_t size, int splits, std::uint64_t e) {
+  const std::uint64_t n = static_cast<std::uint64_t>(d.npus);
+  std::uint64_t chunk = size / static_cast<std::uint64_t>(splits);
+  if (type != CommType::all_gather && chunk < n) chunk = n;
+  std::uint64_t steps = 0, msg = 0, reductions = 0;
+  switch (type) {
+    case CommType::all_reduce: steps = 2 * (n - 1); msg = chunk / n; reductions = n - 1; break;
+    case CommType::reduce_scatter: steps = n - 1; msg = chunk / n; reductions = n - 1; break;
+    case CommType::all_gather: steps = n - 1; msg = chunk; break;
+    case CommType::all_to_all: steps = n * (n - 1) / 2; msg = chunk / n; break;
+    case CommType::broadcast: break;
+  }
+  const double hops = d.topology == Topology::switch_ ? 2 : 1;
+  const auto t_msg = static_cast<std::uint64_t>(hops * d.latency_ns + static_cast<double>(msg) /
+                                                                           (d.bandwidth_gbps * 1073741824.0 / 1e9));
+  const auto red = 3 * static_cast<std::uint64_t>(static_cast<double>(msg) / (1600 * 1e9) * 1e9);
+  return static_cast<std::uint64_t>(splits) * (steps * (t_msg + e) + e + reductions * red);
+}
+
+TEST(ClosedForm, RingCollectivesOnOneDimension) {
+  int checked = 0;
+  for (Topology t : {Topology::ring, Topology::switch_, Topology::fully_connected}) {
+    for (int n : {4, 8, 16}) {
+      for (CommType type : {CommType::all_reduce, CommType::reduce_scatter, CommType::all_gather, CommType::all_to_all}) {
+        for (std::uint64_t size : {std::uint64_t{1} << 20, std::uint64_t{64} << 20, std::uint64_t{1000}}) {
+          for (int e : {10, 100}) {
+            NetworkConfig net{{NetworkDim{t, n, 50.0, 500.0}}};
+            const auto in = one_collective(net, system_with(ImplKind::ring, 1, 4, 1, e), type, size);
+            const SimulationResult r = simulate(in);
+            EXPECT_EQ(r.npus[0].finish_ns, closed_form(net.dims[0], type, size, 4, static_cast<std::uint64_t>(e)))
+                << topology_name(t) << n << " " << comm_type_name(type) << " " << size << " E=" << e;
+            ++checked;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(checked, 216);
+}
+
+TEST(ClosedForm, EndpointDelayHundredOnRing8IsThePublishedRerun) {
+  // FORMATS.md section 7: "A rerun of ar_ring8_64MiB with E = 100 gave 2,331,512".
+  NetworkConfig net{{NetworkDim{Topology::ring, 8, 50.0, 500.0}}};
+  const auto r = simulate(one_collective(net, system_with(ImplKind::ring, 1, 4, 1, 100), CommType::all_reduce,
+                                         std::uint64_t{64} << 20));
+  EXPECT_EQ(r.npus[0].finish_ns, 2331512u);
+}
+
+TEST(ClosedForm, DirectOnFullyConnected) {
+  // FORMATS.md section 7: AR T = splits*(2*(t_msg+E) + red + E) = 332,336; A2A T = splits*(t_msg+2E) = 158,328.
+  NetworkConfig net{{NetworkDim{Topology::fully_connected, 8, 50.0, 500.0}}};
+  EXPECT_EQ(simulate(one_collective(net, system_with(ImplKind::direct, 1), CommType::all_reduce, 64u << 20))
+                .npus[0]
+                .finish_ns,
+            332336u);
+  EXPECT_EQ(simulate(one_collective(net, system_with(ImplKind::direct, 1), CommType::all_to_all, 64u << 20))
+                .npus[0]
+                .finish_ns,
+            158328u);
+}
+
+TEST(Symmetry, OneSimulatedNpuGivesEveryNpusFullAnswer) {
+  const std::vector<NetworkConfig> nets = {
+      {{NetworkDim{Topology::ring, 4, 100, 300}, NetworkDim{Topology::ring, 4, 50, 400}, NetworkDim{Topology::switch_, 2, 25, 500}}},
+      {{NetworkDim{Topology::switch_, 8, 200, 100}, NetworkDim{Topology::fully_connected, 4, 50, 700}}},
+      {{NetworkDim{Topology::ring, 12, 50, 500}}}};
+  int runs = 0;
+  for (const auto& net : nets) {
+    const int dims = static_cast<int>(net.dims.size());
+    for (ImplKind kind : {ImplKind::ring, ImplKind::direct}) {
+      for (auto [splits, active] : {std::pair{4, 1}, std::pair{16, 2}, std::pair{3, 3}}) {
+        for (auto opt : {CollectiveOptimization::local_bw_aware, CollectiveOptimization::baseline}) {
+          for (CommType type : {CommType::all_reduce, CommType::reduce_scatter, CommType::all_gather, CommType::all_to_all}) {
+            SystemConfig sys = system_with(kind, dims, splits, active);
+            sys.collective_optimization = opt;
+            const auto in = one_collective(net, sys, type, 1000000);
+            const SimulationResult sym = simulate(in);
+            const SimulationResult full = simulate(in, SymmetryUse::never);
+            ASSERT_TRUE(sym.used_symmetry);
+            ASSERT_FALSE(full.used_symmetry);
+            EXPECT_EQ(sym.npus, full.npus) << runs;
+            EXPECT_LT(sym.events * 4, full.events + 4) << runs;
+            ++runs;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(runs, 144);
+}
+
+TEST(CongestionAware, RingEqualsTheUnawareModelAndEveryDimensionRuns) {
+  NetworkConfig ring{{NetworkDim{Topology::ring, 8, 50.0, 500.0}}};
+  auto in = one_collective(ring, system_with(ImplKind::ring, 1), CommType::all_reduce, 64u << 20);
+  const auto unaware = simulate(in);
+  in.backend = Backend::congestion_aware;
+  EXPECT_EQ(simulate(in).npus, unaware.npus);
+
+  // Two dimensions (the real tool accepts only one): a switch dimension serialises each message on
+  // two links, so the aware answer is later than the unaware one but finite and the same for all.
+  NetworkConfig two{{NetworkDim{Topology::ring, 4, 250.0, 100.0}, NetworkDim{Topology::switch_, 8, 25.0, 700.0}}};
+  auto in2 = one_collective(two, system_with(ImplKind::ring, 2), CommType::all_reduce, 64u << 20);
+  const auto u2 = simulate(in2);
+  in2.backend = Backend::congestion_aware;
+  const auto a2 = simulate(in2);
+  EXPECT_GT(a2.npus[0].finish_ns, u2.npus[0].finish_ns);
+  for (const auto& n : a2.npus) EXPECT_EQ(n.finish_ns, a2.npus[0].finish_ns);
+}
+
+std::string error_of(const SimulationInput& in) {
+  try {
+    simulate(in);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Refusals, HalvingDoublingNeedsAPowerOfTwo) {
+  NetworkConfig net{{NetworkDim{Topology::switch_, 12, 50.0, 500.0}}};
+  EXPECT_EQ(error_of(one_collective(net, system_with(ImplKind::halving_doubling, 1), CommType::all_reduce, 1 << 20)),
+            "system configuration: \"all-reduce-implementation\": halvingDoubling on 12 NPUs (dimension 0); it needs "
+            "a power of two, and the real tool deadlocks otherwise");
+}
+
+TEST(Refusals, ImplementationListMustFitTheNetwork) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 4, 50.0, 500.0}, NetworkDim{Topology::ring, 4, 50.0, 500.0}}};
+  EXPECT_EQ(error_of(one_collective(net, system_with(ImplKind::ring, 1), CommType::all_reduce, 1 << 20)),
+            "system configuration: \"all-reduce-implementation\" has 1 entries but the network has 2 dimensions; the "
+            "real tool would silently leave the other dimensions out; give one implementation per network dimension");
+}
+
+TEST(Refusals, ZeroByteAllGatherChunksWouldLoopForever) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 4, 50.0, 500.0}}};
+  EXPECT_EQ(error_of(one_collective(net, system_with(ImplKind::ring, 1), CommType::all_gather, 3)),
+            "workload: NPU 0 node 0 (\"coll\"): an all-gather of 3 B with 4 splits has 0-byte chunks; the real tool "
+            "loops forever; make comm_size at least preferred-dataset-splits bytes");
+}
+
+TEST(Refusals, UnknownCommGroup) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 4, 50.0, 500.0}}};
+  auto in = one_collective(net, system_with(ImplKind::ring, 1), CommType::all_reduce, 1 << 20);
+  auto g = std::make_shared<NpuGraph>(*in.workload.graphs[0]);
+  g->nodes[0].pg_name = "5";
+  in.workload.graphs.assign(4, g);
+  EXPECT_EQ(error_of(in),
+            "workload: NPU 0 node 0 (\"coll\") uses comm group \"5\", which the comm-group file does not define; add "
+            "the group to the comm-group file or pass --comm-group");
+}
+
+TEST(Refusals, UnmatchedReceiveIsADeadlockNotASuccess) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 4, 50.0, 500.0}}};
+  SimulationInput in;
+  in.network = net;
+  in.system = system_with(ImplKind::ring, 1);
+  auto waits = std::make_shared<NpuGraph>();
+  WorkloadNode r;
+  r.id = 0;
+  r.name = "recv";
+  r.type = NodeType::recv;
+  r.comm_src = 1;
+  r.comm_dst = 0;
+  r.comm_size = 1024;
+  waits->nodes.push_back(r);
+  auto idle = std::make_shared<NpuGraph>();
+  in.workload.graphs = {waits, idle, idle, idle};
+  EXPECT_EQ(error_of(in),
+            "deadlock: the simulation ran out of events with unfinished NPUs: NPU 0 (1 nodes never finish); the real "
+            "tool reports such runs as successful");
+}
+
+}  // namespace
+}  // namespace claimcheck::astrasim
