@@ -121,20 +121,18 @@ double extract_regex(const Extract& extract, std::string_view content, const std
   }
   re2::StringPiece input(content.data(), content.size());
   std::string captured;
-  bool found = false;
-  int index = 0;
-  std::string last;
+  std::string selected;
+  int matches = 0;
   while (RE2::FindAndConsume(&input, re, &captured)) {
-    found = true;
-    last = captured;
-    if (extract.occurrence >= 0 && index == extract.occurrence) break;
-    ++index;
+    selected = captured;
+    if (matches++ == extract.occurrence) break;
     if (input.empty()) break;
   }
-  if (!found || (extract.occurrence >= 0 && index != extract.occurrence)) {
+  if (matches == 0 || (extract.occurrence >= 0 && matches <= extract.occurrence)) {
     fail(file, 0, "regex \"" + extract.pattern + "\" does not match" +
-                      (found ? " " + std::to_string(extract.occurrence + 1) + " times" : std::string()));
+                      (matches > 0 ? " " + std::to_string(extract.occurrence + 1) + " times" : std::string()));
   }
+  const std::string& last = selected;
   auto number = parse_number(last);
   if (!number) fail(file, 0, "regex captured \"" + last + "\", which is not a number");
   return *number;
