@@ -23,8 +23,17 @@ constexpr const char* k_usage =
 int model_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string format = "summary";
   std::vector<std::string> files;
+  bool only_files = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
+    if (only_files) {
+      files.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      only_files = true;
+      continue;
+    }
     if (a == "-h" || a == "--help") {
       out << k_usage;
       return 0;
