@@ -380,35 +380,62 @@ class Analyzer {
 
   using Stats = std::vector<std::map<std::uint64_t, double>>;
 
-  Stats multicast(int level, const std::map<std::uint64_t, Space>& deltas,
-                  std::vector<std::unordered_set<std::uint64_t>>& unaccounted) const {
+  // The spatial deltas of one block, by position; `pos` maps a spatial index to its position.
+  struct Deltas {
+    std::vector<std::uint64_t> index;
+    std::vector<Space> space;
+    std::vector<int> pos;
+    const Space* at(std::uint64_t i) const {
+      if (i >= pos.size() || pos[i] < 0) return nullptr;
+      return &space[static_cast<std::size_t>(pos[i])];
+    }
+  };
+  using Flags = std::vector<std::vector<char>>;  // per data space, per position: still unaccounted
+
+  // Equal deltas (among those still unaccounted) form one multicast: the parent sends the data once.
+  Stats multicast(int level, const Deltas& deltas, Flags& unaccounted) const {
     Stats out(m_num_ds);
     const auto& no_mc = m_nest.no_multicast[m_storage_level[u(level)]];
-    for (auto it = deltas.begin(); it != deltas.end(); ++it) {
-      for (std::size_t p = 0; p < m_num_ds; ++p) {
-        auto un = unaccounted[p].find(it->first);
-        if (un == unaccounted[p].end()) continue;
-        unaccounted[p].erase(un);
-        std::uint64_t matches = 1;
-        if (!no_mc[p]) {
-          for (auto other = std::next(it); other != deltas.end(); ++other) {
-            auto uo = unaccounted[p].find(other->first);
-            if (uo == unaccounted[p].end()) continue;
-            if (it->second[p].same_as(other->second[p])) {
-              unaccounted[p].erase(uo);
+    const std::size_t n = deltas.index.size();
+    std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+    keyed.reserve(n);
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      keyed.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!unaccounted[p][i]) continue;
+        unaccounted[p][i] = 0;
+        keyed.emplace_back(no_mc[p] ? i : deltas.space[i][p].hash(), i);
+      }
+      std::sort(keyed.begin(), keyed.end());
+      for (std::size_t a = 0; a < keyed.size();) {
+        std::size_t b = a;
+        while (b < keyed.size() && keyed[b].first == keyed[a].first) ++b;
+        // Within one hash bucket, split into classes of equal sets.
+        std::vector<std::size_t> members;
+        for (std::size_t k = a; k < b; ++k) members.push_back(keyed[k].second);
+        while (!members.empty()) {
+          const BoxSet& head = deltas.space[members.front()][p];
+          std::vector<std::size_t> rest;
+          std::uint64_t matches = 0;
+          for (std::size_t m : members) {
+            if (no_mc[p] ? m == members.front() : head.same_as(deltas.space[m][p])) {
               ++matches;
+            } else {
+              rest.push_back(m);
             }
           }
+          const std::uint64_t size = head.size();
+          if (size > 0) out[p][matches] += static_cast<double>(size) * static_cast<double>(m_num_epochs);
+          members.swap(rest);
         }
-        const std::uint64_t size = it->second[p].size();
-        if (size > 0) out[p][matches] += static_cast<double>(size) * static_cast<double>(m_num_epochs);
+        a = b;
       }
     }
     return out;
   }
 
-  std::vector<std::uint64_t> link_transfers(int level, const std::map<std::uint64_t, Space>& deltas,
-                                            std::vector<std::unordered_set<std::uint64_t>>& unaccounted,
+  // Deltas a neighbour held one step earlier are taken from it instead of from the parent.
+  std::vector<std::uint64_t> link_transfers(int level, const Deltas& deltas, Flags& unaccounted,
                                             ElementState& st) const {
     std::vector<std::uint64_t> out(m_num_ds, 0);
     const std::size_t s = m_storage_level[u(level)];
@@ -416,69 +443,76 @@ class Analyzer {
     const std::uint64_t v_size = std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(level)]);
     const auto& ignore = m_nest.no_link_transfer[s];
     if (std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; })) return out;
-    std::vector<std::vector<bool>> reuse(h_size * v_size, std::vector<bool>(m_num_ds, false));
-    auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
-      auto c = deltas.find(cur);
-      if (c == deltas.end()) return;
-      auto pr = st.prev_spatial_deltas.find(prev);
-      if (pr == st.prev_spatial_deltas.end()) return;
-      for (std::size_t p = 0; p < m_num_ds; ++p) {
-        if (!ignore[p] && !c->second[p].empty() && c->second[p].same_as(pr->second[p])) reuse[cur][p] = true;
+    if (!st.prev_spatial_deltas.empty()) {
+      std::vector<std::vector<char>> reuse(m_num_ds, std::vector<char>(h_size * v_size, 0));
+      auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
+        const Space* c = deltas.at(cur);
+        if (!c) return;
+        auto pr = st.prev_spatial_deltas.find(prev);
+        if (pr == st.prev_spatial_deltas.end()) return;
+        for (std::size_t p = 0; p < m_num_ds; ++p) {
+          if (!ignore[p] && !(*c)[p].empty() && (*c)[p].same_as(pr->second[p])) reuse[p][cur] = 1;
+        }
+      };
+      auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
+      if (v_size > 1) {
+        for (std::uint64_t h = 0; h < h_size; ++h)
+          for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
+        for (std::uint64_t h = 0; h < h_size; ++h)
+          for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
       }
-    };
-    auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
-    if (v_size > 1) {
-      for (std::uint64_t h = 0; h < h_size; ++h)
-        for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
-      for (std::uint64_t h = 0; h < h_size; ++h)
-        for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
-    }
-    if (h_size > 1) {
-      for (std::uint64_t v = 0; v < v_size; ++v)
-        for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
-      for (std::uint64_t v = 0; v < v_size; ++v)
-        for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
-    }
-    for (const auto& [idx, delta] : deltas) {
-      for (std::size_t p = 0; p < m_num_ds; ++p) {
-        if (idx < reuse.size() && reuse[idx][p]) {
-          out[p] += delta[p].size() * m_num_epochs;
-          unaccounted[p].erase(idx);
+      if (h_size > 1) {
+        for (std::uint64_t v = 0; v < v_size; ++v)
+          for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
+        for (std::uint64_t v = 0; v < v_size; ++v)
+          for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
+      }
+      for (std::size_t i = 0; i < deltas.index.size(); ++i) {
+        const std::uint64_t idx = deltas.index[i];
+        for (std::size_t p = 0; p < m_num_ds; ++p) {
+          if (idx < reuse[p].size() && reuse[p][idx]) {
+            out[p] += deltas.space[i][p].size() * m_num_epochs;
+            unaccounted[p][i] = 0;
+          }
         }
       }
     }
-    st.prev_spatial_deltas = deltas;
+    st.prev_spatial_deltas.clear();
+    for (std::size_t i = 0; i < deltas.index.size(); ++i) st.prev_spatial_deltas.emplace(deltas.index[i], deltas.space[i]);
     return out;
   }
 
   void compute_spatial(int level) {
-    std::map<std::uint64_t, Space> deltas;
-    fill_spatial_deltas(level, deltas, 0, 0, level);
+    std::map<std::uint64_t, Space> filled;
+    fill_spatial_deltas(level, filled, 0, 0, level);
+    Deltas deltas;
+    for (auto& [idx, sp] : filled) {
+      if (idx >= deltas.pos.size()) deltas.pos.resize(idx + 1, -1);
+      deltas.pos[idx] = static_cast<int>(deltas.index.size());
+      deltas.index.push_back(idx);
+      deltas.space.push_back(std::move(sp));
+    }
     ElementState& st = state_for(level, all_but_last());
-    auto fresh = [&] {
-      std::vector<std::unordered_set<std::uint64_t>> un(m_num_ds);
-      for (const auto& [idx, d] : deltas) {
-        for (std::size_t p = 0; p < m_num_ds; ++p) un[p].insert(idx);
-      }
-      return un;
-    };
-    auto unaccounted = fresh();
-    Stats without = multicast(level, deltas, unaccounted);
-    Stats chosen = without;
-    unaccounted = fresh();
+    const Flags all(m_num_ds, std::vector<char>(deltas.index.size(), 1));
+    Flags unaccounted = all;
+    const Stats without = multicast(level, deltas, unaccounted);
+    unaccounted = all;
     const auto links = link_transfers(level, deltas, unaccounted, st);
-    Stats with = multicast(level, deltas, unaccounted);
+    bool any_link = false;
+    for (auto l : links) any_link = any_link || l > 0;
+    const Stats with = any_link ? multicast(level, deltas, unaccounted) : without;
     auto total = [](const std::map<std::uint64_t, double>& m) {
       double t = 0;
       for (const auto& [k, v] : m) t += v;
       return static_cast<std::uint64_t>(t);
     };
     for (std::size_t p = 0; p < m_num_ds; ++p) {
+      const auto* chosen = &without[p];
       if (total(with[p]) < total(without[p])) {
         st.link_transfers[p] += links[p];
-        chosen[p] = with[p];
+        chosen = &with[p];
       }
-      for (const auto& [mc, acc] : chosen[p]) st.accesses[p][mc] += acc;
+      for (const auto& [mc, acc] : *chosen) st.accesses[p][mc] += acc;
     }
   }
 

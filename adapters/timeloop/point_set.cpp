@@ -103,6 +103,19 @@ Point BoxSet::translation_to(const BoxSet& to) const {
   return out;
 }
 
+std::uint64_t BoxSet::hash() const {
+  std::uint64_t total = m_boxes.size();
+  for (const auto& b : m_boxes) {
+    std::uint64_t h = 1469598103934665603ull;
+    for (int r = 0; r < m_rank; ++r) {
+      h = (h ^ static_cast<std::uint64_t>(b.lo[r])) * 1099511628211ull;
+      h = (h ^ static_cast<std::uint64_t>(b.hi[r])) * 1099511628211ull;
+    }
+    total += h;  // order-independent
+  }
+  return total;
+}
+
 bool BoxSet::same_as(const BoxSet& other) const {
   if (m_boxes.size() != other.m_boxes.size()) return false;
   for (const auto& a : m_boxes) {
