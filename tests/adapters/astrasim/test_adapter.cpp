@@ -8,6 +8,7 @@
 #include "adapter/registry.hpp"
 #include "adapters/astrasim/model_main.hpp"
 #include "astrasim_test_util.hpp"
+#include "support/support.hpp"
 
 namespace claimcheck {
 namespace {
@@ -179,6 +180,25 @@ TEST(ModelCommand, UsageAndInputErrorsExitTwo) {
                                  out2, err2),
             2);
   EXPECT_NE(err2.str().find("claimcheck: error: "), std::string::npos);
+}
+
+}  // namespace
+}  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+TEST(ModelCommand, RunsThroughTheClaimcheckCommandLine) {
+  // The real tool's own `--key=value` spelling.
+  const auto dir = astrasim::test::refcase_dir("ar_r4s8_64MiB");
+  const test::CliResult r = test::run({"model", "astra-sim", "--network=network.yml", "--system=system.json",
+                                       "--workload=workload/wl", "--remote-memory=remote_memory.json", "--format=json"},
+                                      dir);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["npus"].size(), 32u);
+  EXPECT_EQ(j["npus"][31]["finish_ns"], 1318223);
+  EXPECT_EQ(j["collectives"][0]["end_ns"], 1318223);
 }
 
 }  // namespace

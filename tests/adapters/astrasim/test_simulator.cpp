@@ -214,3 +214,57 @@ TEST(Refusals, UnmatchedReceiveIsADeadlockNotASuccess) {
 
 }  // namespace
 }  // namespace claimcheck::astrasim
+
+namespace claimcheck::astrasim {
+namespace {
+
+TEST(Compute, RooflineAndReplayDurations) {
+  // Roofline: time = num_ops / min(local_mem_bw * num_ops / tensor_size, peak_perf).
+  NetworkConfig net{{NetworkDim{Topology::ring, 2, 50.0, 500.0}}};
+  SimulationInput in;
+  in.network = net;
+  in.system = system_with(ImplKind::ring, 1);
+  in.system.roofline_enabled = true;
+  in.system.peak_perf_tflops = 100;    // 1e14 FLOP/s
+  in.system.local_mem_bw_gbps = 1000;  // 1e12 B/s
+  auto g = std::make_shared<NpuGraph>();
+  WorkloadNode memory_bound;           // intensity 10 FLOP/B -> 1e13 FLOP/s -> 1e9 FLOP take 100 us
+  memory_bound.id = 0;
+  memory_bound.name = "mem";
+  memory_bound.type = NodeType::comp;
+  memory_bound.num_ops = 1'000'000'000;
+  memory_bound.tensor_size = 100'000'000;
+  memory_bound.duration_micros = 7;    // ignored under the roofline
+  WorkloadNode compute_bound = memory_bound;  // intensity 1000 -> capped at 1e14 -> 10 us
+  compute_bound.id = 1;
+  compute_bound.name = "flops";
+  compute_bound.tensor_size = 1'000'000;
+  compute_bound.parents = {0};
+  g->nodes = {memory_bound, compute_bound};
+  in.workload.graphs.assign(2, g);
+  const SimulationResult r = simulate(in);
+  EXPECT_EQ(r.npus[0].compute_ns, 100'000u + 10'000u);
+  EXPECT_EQ(r.npus[0].finish_ns, 110'000u);
+  EXPECT_EQ(r.npus[0].exposed_comm_ns, 0u);
+
+  in.system.roofline_enabled = false;  // replay: duration_micros * 1000 each
+  EXPECT_EQ(simulate(in).npus[0].finish_ns, 14'000u);
+}
+
+TEST(Compute, ZeroDurationTakesOneNanosecond) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 2, 50.0, 500.0}}};
+  SimulationInput in;
+  in.network = net;
+  in.system = system_with(ImplKind::ring, 1);
+  auto g = std::make_shared<NpuGraph>();
+  WorkloadNode n;
+  n.id = 0;
+  n.name = "zero";
+  n.type = NodeType::comp;
+  g->nodes = {n};
+  in.workload.graphs.assign(2, g);
+  EXPECT_EQ(simulate(in).npus[1].finish_ns, 1u);
+}
+
+}  // namespace
+}  // namespace claimcheck::astrasim
