@@ -120,11 +120,14 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   // Take the output locks before any work, so a concurrent audit is refused at once.
   std::vector<std::unique_ptr<OutputLock>> locks;
   for (const auto& output : {args.output, args.record}) {
-    if (output.empty()) continue;
+    if (output.empty() || output == "-") continue;
     auto lock = std::make_unique<OutputLock>(output);
+    const bool same_folder = std::any_of(locks.begin(), locks.end(),
+                                         [&](const auto& held) { return held->folder() == lock->folder(); });
+    if (same_folder) continue;
     if (!lock->try_lock()) {
-      err << "claimcheck: error: another audit is writing " << output << " (lock held on "
-          << lock->lock_path().string() << "); wait for it or choose another output\n";
+      err << "claimcheck: error: another claimcheck is writing into " << lock->folder().string()
+          << "; wait for it to finish or choose another output folder\n";
       return k_exit_input;
     }
     locks.push_back(std::move(lock));

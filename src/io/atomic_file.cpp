@@ -65,7 +65,8 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
   }
 }
 
-OutputLock::OutputLock(const fs::path& output) : m_lock_path(output.string() + ".lock") {}
+OutputLock::OutputLock(const fs::path& output)
+    : m_folder(output.has_parent_path() ? output.parent_path() : fs::path(".")) {}
 
 OutputLock::~OutputLock() {
   if (m_fd >= 0) {
@@ -76,9 +77,9 @@ OutputLock::~OutputLock() {
 
 bool OutputLock::try_lock() {
   std::error_code ec;
-  if (m_lock_path.has_parent_path()) fs::create_directories(m_lock_path.parent_path(), ec);
-  m_fd = ::open(m_lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (m_fd < 0) fail("open lock file", m_lock_path);
+  fs::create_directories(m_folder, ec);
+  m_fd = ::open(m_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (m_fd < 0) fail("open the output folder", m_folder);
   if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(m_fd);
     m_fd = -1;

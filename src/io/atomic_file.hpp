@@ -12,8 +12,9 @@ namespace claimcheck {
 // then untouched and no temporary file is left behind.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
 
-// An exclusive lock on `<path>.lock` beside an output, held for the object's lifetime, so that
-// two audits writing the same outputs never interleave. try_lock() fails at once (no waiting).
+// An exclusive lock on the folder of an output (flock on the directory itself, so no lock file
+// is left behind), held for the object's lifetime, so that two audits writing outputs into the
+// same folder never interleave. try_lock() fails at once (no waiting).
 class OutputLock {
  public:
   explicit OutputLock(const std::filesystem::path& output);
@@ -23,10 +24,10 @@ class OutputLock {
 
   // true when the lock was taken; false when another process holds it.
   bool try_lock();
-  const std::filesystem::path& lock_path() const { return m_lock_path; }
+  const std::filesystem::path& folder() const { return m_folder; }
 
  private:
-  std::filesystem::path m_lock_path;
+  std::filesystem::path m_folder;
   int m_fd = -1;
 };
 
