@@ -1,0 +1,31 @@
+// reports/audit-record.schema.json describes what record_json.cpp writes.
+
+#include <gtest/gtest.h>
+
+#include "support/json_schema.hpp"
+#include "support/support.hpp"
+
+namespace claimcheck {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(RecordSchema, AuditRecordsValidate) {
+  test::TempDir dir;
+  dir.write("claims/out.json", R"({"a": 1000})");
+  dir.write("claims/a.claim.json", R"([
+ {"id": "ok", "title": "T", "source": {"paper": "P", "where": "W", "quote": "q", "url": "u", "doi": "d"},
+  "tool": "artifact", "mode": "reread", "metric": "m", "artifact": "out.json", "extract": {"json_pointer": "/a"},
+  "expected": {"value": 1, "unit": "ms"}, "tolerance": {"relative": 0.1}, "tags": ["x"]},
+ {"id": "blocked", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "artifact", "mode": "reread",
+  "metric": "m", "artifact": "missing.json", "extract": {"json_pointer": "/a"}, "expected": {"at_most": 1, "unit": "s"}},
+ {"id": "range", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "artifact", "mode": "reread",
+  "metric": "m", "artifact": "out.json", "extract": {"json_pointer": "/a", "unit": "us"}, "expected": {"min": 1, "max": 2, "unit": "ms"}}
+])");
+  const auto r = test::run({"audit", "--record", "record.json", "--fail-on", "none", "--root", "."}, dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const fs::path schema = fs::path(CLAIMCHECK_TEST_DIR).parent_path() / "reports/audit-record.schema.json";
+  EXPECT_EQ(test::validate_with_schema(schema, {dir.path() / "record.json"}), "");
+}
+
+}  // namespace
+}  // namespace claimcheck
