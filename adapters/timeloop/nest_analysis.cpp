@@ -20,7 +20,29 @@ struct ElementState {
   std::vector<std::uint64_t> max_size;
   std::vector<std::map<std::uint64_t, double>> accesses;
   std::vector<std::uint64_t> link_transfers;
-  std::map<std::uint64_t, Space> prev_spatial_deltas;
+  // The previous invocation's spatial deltas (for link transfers): base + per-element offsets.
+  bool has_prev_spatial = false;
+  Space prev_base;
+  std::vector<Point> prev_offsets;  // [spatial index * data spaces + data space]
+  std::vector<char> prev_present;   // per spatial index
+};
+
+// The spatial deltas of one block: every element's delta is the simulated element's delta
+// (`base`) translated by its offset (Timeloop extrapolates all but the first element that way).
+struct SpatialDeltas {
+  Space base;
+  bool has_base = false;
+  std::size_t num_ds = 0;
+  std::vector<Point> offsets;  // [spatial index * num_ds + data space]
+  std::vector<char> present;   // per spatial index
+  Point* at(std::uint64_t idx) {
+    if (idx >= present.size()) {
+      present.resize(idx + 1, 0);
+      offsets.resize((idx + 1) * num_ds);
+    }
+    present[idx] = 1;
+    return &offsets[idx * num_ds];
+  }
 };
 
 class Analyzer {
@@ -322,7 +344,7 @@ class Analyzer {
     return out;
   }
 
-  void fill_spatial_deltas(int level, std::map<std::uint64_t, Space>& deltas, std::uint64_t base_index,
+  void fill_spatial_deltas(int level, SpatialDeltas& deltas, std::uint64_t base_index,
                            std::uint64_t extrapolation_stride, int extrapolation_level) {
     const Loop& l = loop(level);
     const std::int64_t end = is_last_global(level + 1, l.dim) ? l.residual_end : l.end;
@@ -330,7 +352,18 @@ class Analyzer {
     if (level == 0) {
       for (m_indices[0] = 0; m_indices[0] < end; ++m_indices[0]) {
         const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[0]);
-        deltas[idx] = point_at_indices();
+        Space point = point_at_indices();
+        if (!deltas.has_base) {
+          deltas.base = point;
+          deltas.has_base = true;
+        }
+        Point* off = deltas.at(idx);
+        for (std::size_t p = 0; p < m_num_ds; ++p) {
+          const Box& a = point[p].boxes().front();
+          const Box& b = deltas.base[p].boxes().front();
+          off[p] = Point{};
+          for (int r = 0; r < m_ranks[p]; ++r) off[p][r] = a.lo[r] - b.lo[r];
+        }
         m_space_stamp.back() = static_cast<unsigned>(idx);
         m_compute_info[m_space_stamp] += static_cast<double>(m_num_epochs);
       }
@@ -357,7 +390,10 @@ class Analyzer {
         for (m_indices[u(level)] = 0; m_indices[u(level)] < end && runs < 1; ++m_indices[u(level)], ++runs) {
           const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
           m_space_stamp.back() = static_cast<unsigned>(idx);
-          deltas[idx] = compute_deltas(level - 1);
+          deltas.base = compute_deltas(level - 1);
+          deltas.has_base = true;
+          Point* off = deltas.at(idx);
+          for (std::size_t p = 0; p < m_num_ds; ++p) off[p] = Point{};
           m_transform[dim] += scale;
         }
         extrapolation_stride = 1;
@@ -370,9 +406,13 @@ class Analyzer {
       if (m_indices[u(level)] < end) translation = translation_vectors(extrapolation_level);
       for (; m_indices[u(level)] < end; ++m_indices[u(level)]) {
         const std::uint64_t dst = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
-        Space copy = deltas.at(dst - extrapolation_stride);
-        for (std::size_t p = 0; p < m_num_ds; ++p) copy[p].translate(translation[p]);
-        deltas[dst] = std::move(copy);
+        const std::uint64_t src = dst - extrapolation_stride;
+        Point* off = deltas.at(dst);
+        const Point* from = &deltas.offsets[src * m_num_ds];
+        for (std::size_t p = 0; p < m_num_ds; ++p) {
+          off[p] = from[p];
+          for (int r = 0; r < m_ranks[p]; ++r) off[p][r] += translation[p][r];
+        }
       }
     }
     m_transform[dim] = saved_transform;
@@ -380,54 +420,43 @@ class Analyzer {
 
   using Stats = std::vector<std::map<std::uint64_t, double>>;
 
-  // The spatial deltas of one block, by position; `pos` maps a spatial index to its position.
-  struct Deltas {
-    std::vector<std::uint64_t> index;
-    std::vector<Space> space;
-    std::vector<int> pos;
-    const Space* at(std::uint64_t i) const {
-      if (i >= pos.size() || pos[i] < 0) return nullptr;
-      return &space[static_cast<std::size_t>(pos[i])];
-    }
-  };
-  using Flags = std::vector<std::vector<char>>;  // per data space, per position: still unaccounted
+  // The spatial deltas of one block, by position.
+  using Deltas = SpatialDeltas;
+  using Flags = std::vector<std::vector<char>>;  // per data space, per spatial index: still unaccounted
 
-  // Equal deltas (among those still unaccounted) form one multicast: the parent sends the data once.
+  // Equal deltas (among those still unaccounted) form one multicast: the parent sends the data
+  // once. Deltas are translates of one set, so they are equal exactly when their offsets are.
   Stats multicast(int level, const Deltas& deltas, Flags& unaccounted) const {
     Stats out(m_num_ds);
     const auto& no_mc = m_nest.no_multicast[m_storage_level[u(level)]];
-    const std::size_t n = deltas.index.size();
-    std::vector<std::pair<std::uint64_t, std::size_t>> keyed;
+    const std::size_t n = deltas.present.size();
+    std::vector<const Point*> keyed;
     keyed.reserve(n);
     for (std::size_t p = 0; p < m_num_ds; ++p) {
+      const std::uint64_t size = deltas.base[p].size();
       keyed.clear();
       for (std::size_t i = 0; i < n; ++i) {
-        if (!unaccounted[p][i]) continue;
+        if (!deltas.present[i] || !unaccounted[p][i]) continue;
         unaccounted[p][i] = 0;
-        keyed.emplace_back(no_mc[p] ? i : deltas.space[i][p].hash(), i);
+        keyed.push_back(&deltas.offsets[i * m_num_ds + p]);
       }
-      std::sort(keyed.begin(), keyed.end());
-      for (std::size_t a = 0; a < keyed.size();) {
-        std::size_t b = a;
-        while (b < keyed.size() && keyed[b].first == keyed[a].first) ++b;
-        // Within one hash bucket, split into classes of equal sets.
-        std::vector<std::size_t> members;
-        for (std::size_t k = a; k < b; ++k) members.push_back(keyed[k].second);
-        while (!members.empty()) {
-          const BoxSet& head = deltas.space[members.front()][p];
-          std::vector<std::size_t> rest;
-          std::uint64_t matches = 0;
-          for (std::size_t m : members) {
-            if (no_mc[p] ? m == members.front() : head.same_as(deltas.space[m][p])) {
-              ++matches;
-            } else {
-              rest.push_back(m);
-            }
-          }
-          const std::uint64_t size = head.size();
-          if (size > 0) out[p][matches] += static_cast<double>(size) * static_cast<double>(m_num_epochs);
-          members.swap(rest);
+      if (size == 0) continue;
+      if (no_mc[p]) {
+        out[p][1] += static_cast<double>(keyed.size()) * static_cast<double>(size) * static_cast<double>(m_num_epochs);
+        continue;
+      }
+      const int rank = m_ranks[p];
+      auto less = [rank](const Point* a, const Point* b) {
+        for (int r = 0; r < rank; ++r) {
+          if ((*a)[r] != (*b)[r]) return (*a)[r] < (*b)[r];
         }
+        return false;
+      };
+      std::sort(keyed.begin(), keyed.end(), less);
+      for (std::size_t a = 0; a < keyed.size();) {
+        std::size_t b = a + 1;
+        while (b < keyed.size() && !less(keyed[a], keyed[b])) ++b;
+        out[p][b - a] += static_cast<double>(size) * static_cast<double>(m_num_epochs);
         a = b;
       }
     }
@@ -443,57 +472,70 @@ class Analyzer {
     const std::uint64_t v_size = std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(level)]);
     const auto& ignore = m_nest.no_link_transfer[s];
     if (std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; })) return out;
-    if (!st.prev_spatial_deltas.empty()) {
-      std::vector<std::vector<char>> reuse(m_num_ds, std::vector<char>(h_size * v_size, 0));
-      auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
-        const Space* c = deltas.at(cur);
-        if (!c) return;
-        auto pr = st.prev_spatial_deltas.find(prev);
-        if (pr == st.prev_spatial_deltas.end()) return;
-        for (std::size_t p = 0; p < m_num_ds; ++p) {
-          if (!ignore[p] && !(*c)[p].empty() && (*c)[p].same_as(pr->second[p])) reuse[p][cur] = 1;
+    if (st.has_prev_spatial) {
+      // A neighbour can only supply the same set if the current and previous bases have the same size.
+      std::vector<bool> possible(m_num_ds);
+      bool any = false;
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        possible[p] = !ignore[p] && !deltas.base[p].empty() && deltas.base[p].size() == st.prev_base[p].size();
+        any = any || possible[p];
+      }
+      if (any) {
+        std::vector<std::vector<char>> reuse(m_num_ds, std::vector<char>(h_size * v_size, 0));
+        auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
+          if (cur >= deltas.present.size() || !deltas.present[cur]) return;
+          if (prev >= st.prev_present.size() || !st.prev_present[prev]) return;
+          const Point* co = &deltas.offsets[cur * m_num_ds];
+          const Point* po = &st.prev_offsets[prev * m_num_ds];
+          for (std::size_t p = 0; p < m_num_ds; ++p) {
+            if (!possible[p] || reuse[p][cur]) continue;
+            Point shift{};
+            for (int r = 0; r < m_ranks[p]; ++r) shift[r] = po[p][r] - co[p][r];
+            if (deltas.base[p].same_as_shifted(st.prev_base[p], shift)) reuse[p][cur] = 1;
+          }
+        };
+        auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
+        if (v_size > 1) {
+          for (std::uint64_t h = 0; h < h_size; ++h)
+            for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
+          for (std::uint64_t h = 0; h < h_size; ++h)
+            for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
         }
-      };
-      auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
-      if (v_size > 1) {
-        for (std::uint64_t h = 0; h < h_size; ++h)
-          for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
-        for (std::uint64_t h = 0; h < h_size; ++h)
-          for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
-      }
-      if (h_size > 1) {
-        for (std::uint64_t v = 0; v < v_size; ++v)
-          for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
-        for (std::uint64_t v = 0; v < v_size; ++v)
-          for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
-      }
-      for (std::size_t i = 0; i < deltas.index.size(); ++i) {
-        const std::uint64_t idx = deltas.index[i];
-        for (std::size_t p = 0; p < m_num_ds; ++p) {
-          if (idx < reuse[p].size() && reuse[p][idx]) {
-            out[p] += deltas.space[i][p].size() * m_num_epochs;
-            unaccounted[p][i] = 0;
+        if (h_size > 1) {
+          for (std::uint64_t v = 0; v < v_size; ++v)
+            for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
+          for (std::uint64_t v = 0; v < v_size; ++v)
+            for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
+        }
+        for (std::size_t idx = 0; idx < deltas.present.size(); ++idx) {
+          if (!deltas.present[idx]) continue;
+          for (std::size_t p = 0; p < m_num_ds; ++p) {
+            if (idx < reuse[p].size() && reuse[p][idx]) {
+              out[p] += deltas.base[p].size() * m_num_epochs;
+              unaccounted[p][idx] = 0;
+            }
           }
         }
       }
     }
-    st.prev_spatial_deltas.clear();
-    for (std::size_t i = 0; i < deltas.index.size(); ++i) st.prev_spatial_deltas.emplace(deltas.index[i], deltas.space[i]);
+    st.has_prev_spatial = true;
+    st.prev_base = deltas.base;
+    st.prev_offsets = deltas.offsets;
+    st.prev_present = deltas.present;
     return out;
   }
 
   void compute_spatial(int level) {
-    std::map<std::uint64_t, Space> filled;
-    fill_spatial_deltas(level, filled, 0, 0, level);
     Deltas deltas;
-    for (auto& [idx, sp] : filled) {
-      if (idx >= deltas.pos.size()) deltas.pos.resize(idx + 1, -1);
-      deltas.pos[idx] = static_cast<int>(deltas.index.size());
-      deltas.index.push_back(idx);
-      deltas.space.push_back(std::move(sp));
+    deltas.num_ds = m_num_ds;
+    deltas.present.reserve(m_fanout[u(level)]);
+    deltas.offsets.reserve(m_fanout[u(level)] * m_num_ds);
+    fill_spatial_deltas(level, deltas, 0, 0, level);
+    if (!deltas.has_base) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) deltas.base.emplace_back(m_ranks[p]);
     }
     ElementState& st = state_for(level, all_but_last());
-    const Flags all(m_num_ds, std::vector<char>(deltas.index.size(), 1));
+    const Flags all(m_num_ds, std::vector<char>(deltas.present.size(), 1));
     Flags unaccounted = all;
     const Stats without = multicast(level, deltas, unaccounted);
     unaccounted = all;

@@ -103,6 +103,23 @@ Point BoxSet::translation_to(const BoxSet& to) const {
   return out;
 }
 
+bool BoxSet::same_as_shifted(const BoxSet& other, const Point& shift) const {
+  if (m_boxes.size() != other.m_boxes.size()) return false;
+  for (const auto& a : m_boxes) {
+    bool found = false;
+    for (const auto& b : other.m_boxes) {
+      bool eq = true;
+      for (int r = 0; r < m_rank && eq; ++r) eq = a.lo[r] == b.lo[r] + shift[r] && a.hi[r] == b.hi[r] + shift[r];
+      if (eq) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
 std::uint64_t BoxSet::hash() const {
   std::uint64_t total = m_boxes.size();
   for (const auto& b : m_boxes) {

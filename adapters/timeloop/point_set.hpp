@@ -37,6 +37,8 @@ class BoxSet {
   Point translation_to(const BoxSet& to) const;
   // Same boxes (in any order).
   bool same_as(const BoxSet& other) const;
+  // This set equals `other` translated by `shift`.
+  bool same_as_shifted(const BoxSet& other, const Point& shift) const;
   // A hash equal for sets that are same_as() each other.
   std::uint64_t hash() const;
 
