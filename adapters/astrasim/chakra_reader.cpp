@@ -53,6 +53,10 @@ WorkloadNode convert(const std::filesystem::path& file, const et::Node& n) {
   for (auto d : n.data_deps()) out.parents.push_back(d);
   for (auto d : n.ctrl_deps()) out.parents.push_back(d);
   out.duration_micros = n.duration_micros();
+  if (out.type == NodeType::metadata && !n.inputs().values().empty()) {
+    fail(file, where(n) + ": a metadata node carrying process-group definitions (PyTorch pg metadata) is unsupported",
+         "give the groups with a comm-group file instead");
+  }
   bool has_comm_type = false;
   for (const auto& a : n.attr()) {
     const std::string& name = a.name();

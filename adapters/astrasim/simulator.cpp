@@ -324,7 +324,7 @@ struct Simulator {
   std::unordered_map<MsgKey, ChunkCounter, MsgKeyHash> chunk_ids;
   std::map<std::tuple<int, int, int, int>, std::unique_ptr<Link>> links;  // (dim, line, from, to)
   std::vector<std::string> warnings;
-  std::vector<CollectiveTiming> timings;
+  std::array<bool, 4> used{};  // collective types the workload runs, by slot
 
   explicit Simulator(const SimulationInput& input) : in(input) {}
 
@@ -524,11 +524,13 @@ struct Simulator {
     push(free);
   }
 
-  void sim_send(int src, int dst, int tag, std::uint64_t count, Handler handler) {
+  // `exchange`: the message goes to a partner that sends back in the same step (halving-doubling),
+  // so in a mirrored run the peer sending to NPU 0 is `dst` itself rather than its negation.
+  void sim_send(int src, int dst, int tag, std::uint64_t count, Handler handler, bool exchange = false) {
     int key_src = src;
     int key_dst = dst;
     if (mirror) {
-      key_src = mirror_of(dst);
+      key_src = exchange ? dst : mirror_of(dst);
       key_dst = 0;
     }
     ChunkCounter& counter = chunk_ids[MsgKey{tag, key_src, key_dst, count, 0}];
@@ -604,8 +606,8 @@ struct Simulator {
   // Algorithm-side helpers.
   static int collective_tag(int stream_id) { return stream_id % k_tag_range + k_collective_tag_offset; }
 
-  void coll_send(Stream* s, int dst, std::uint64_t size) {
-    sim_send(s->npu->id, dst, collective_tag(s->stream_id), size, Handler{});
+  void coll_send(Stream* s, int dst, std::uint64_t size, bool exchange = false) {
+    sim_send(s->npu->id, dst, collective_tag(s->stream_id), size, Handler{}, exchange);
   }
   void coll_recv(Stream* s, int src, std::uint64_t size) {
     Handler h;
@@ -713,8 +715,8 @@ struct Simulator {
         dt.is_tree = true;
         dt.dbt = std::make_shared<DbtTopo>();
         const int start = d + 1 == impls.size() ? id % offset : (id - id % (offset * n)) + id % offset;
-        dt.dbt->max_tree = std::make_shared<const BinaryTree>(build_tree(n, start, offset, true));
-        dt.dbt->min_tree = std::make_shared<const BinaryTree>(build_tree(n, start, offset, false));
+        dt.dbt->max_tree = tree(n, start, offset, true);
+        dt.dbt->min_tree = tree(n, start, offset, false);
         dt.dbt->nodes = n;
         t.dims.push_back(dt);
         t.impls.push_back(impls[d]);
@@ -722,6 +724,14 @@ struct Simulator {
       offset *= n;
     }
     return t;
+  }
+
+  // Trees are the same for every NPU of one dimension group: built once.
+  std::map<std::tuple<int, int, int, bool>, std::shared_ptr<const BinaryTree>> trees;
+  std::shared_ptr<const BinaryTree> tree(int n, int start, int stride, bool root_max) {
+    auto& slot = trees[{n, start, stride, root_max}];
+    if (!slot) slot = std::make_shared<const BinaryTree>(build_tree(n, start, stride, root_max));
+    return slot;
   }
 
   // ---------------- collectives (Sys::generate_collective)
@@ -1024,8 +1034,8 @@ struct Simulator {
   }
 
   // ---------------- setup, run, results
-  void validate_impls(const std::vector<CollectiveImpl>& impls, int slot, bool used) {
-    if (!used) return;
+  void validate_impls(const std::vector<CollectiveImpl>& impls, int slot, bool in_use) {
+    if (!in_use) return;
     if (impls.empty()) {
       input_error(std::string("\"") + slot_key(slot) + "\" is missing but the workload runs that collective",
                   "give one implementation per network dimension");
@@ -1087,12 +1097,28 @@ struct Simulator {
       if (node.type == NodeType::send || node.type == NodeType::recv) return false;
       if (!node.pg_name.empty() && node.pg_name != "0") return false;
     }
-    for (const auto* list : {&in.system.all_reduce, &in.system.all_gather, &in.system.reduce_scatter,
-                             &in.system.all_to_all}) {
-      for (const auto& impl : *list) {
-        if (impl.kind == ImplKind::ring || impl.kind == ImplKind::direct) continue;
-        if ((impl.kind == ImplKind::one_ring || impl.kind == ImplKind::one_direct) && dims.size() == 1) continue;
-        return false;
+    // Per dimension, every implementation in use must share one symmetry: translations (ring,
+    // direct: NPU i talks to i+k) or partner exchanges (halving-doubling: i talks to i xor k, and
+    // every such pair is equally far apart in any topology).
+    const std::vector<CollectiveImpl>* lists[] = {&in.system.all_reduce, &in.system.reduce_scatter,
+                                                  &in.system.all_gather, &in.system.all_to_all};
+    std::vector<int> kind_of_dim(dims.size(), 0);  // 0 unset, 1 translation, 2 exchange
+    for (int slot = 0; slot < 4; ++slot) {
+      if (!used[static_cast<std::size_t>(slot)]) continue;
+      const auto& list = *lists[slot];
+      for (std::size_t d = 0; d < list.size(); ++d) {
+        ImplKind k = list[d].kind;
+        if (dims.size() == 1) {
+          if (k == ImplKind::one_ring) k = ImplKind::ring;
+          if (k == ImplKind::one_direct) k = ImplKind::direct;
+          if (k == ImplKind::one_halving_doubling) k = ImplKind::halving_doubling;
+        }
+        int kind = 0;
+        if (k == ImplKind::ring || k == ImplKind::direct) kind = 1;
+        if (k == ImplKind::halving_doubling) kind = 2;
+        if (kind == 0) return false;
+        if (kind_of_dim[d] != 0 && kind_of_dim[d] != kind) return false;
+        kind_of_dim[d] = kind;
       }
     }
     return true;
@@ -1108,7 +1134,6 @@ struct Simulator {
     }
     endpoint_delay = static_cast<int>(in.system.endpoint_delay_ns * in.injection_scale);
     local_mem_bw = in.system.local_mem_bw_gbps * 1000000000;
-    std::array<bool, 4> used{};
     for (const auto& g : in.workload.graphs) {
       for (const auto& node : g->nodes) {
         if (node.type == NodeType::coll && node.comm_type != CommType::broadcast) used[static_cast<std::size_t>(slot_of(node.comm_type))] = true;
@@ -1485,7 +1510,7 @@ struct HalvingDoublingAlgorithm : Algorithm {
   void ready() {
     if (packets.empty() || stream_count == 0 || free_packets == 0) return;
     const Packet p = packets.front();
-    sim->coll_send(stream, p.dst, p.size);
+    sim->coll_send(stream, p.dst, p.size, true);
     sim->coll_recv(stream, p.src, p.size);
     if (per_message > 0) --per_message;
     if (per_message == 0 && stream_count > 0) {

@@ -132,6 +132,46 @@ TEST(Symmetry, OneSimulatedNpuGivesEveryNpusFullAnswer) {
   EXPECT_EQ(runs, 144);
 }
 
+TEST(Symmetry, HalvingDoublingPartnersMirrorThemselves) {
+  const std::vector<NetworkConfig> nets = {
+      {{NetworkDim{Topology::switch_, 16, 50, 500}}},
+      {{NetworkDim{Topology::ring, 8, 50, 500}}},
+      {{NetworkDim{Topology::ring, 8, 200, 100}, NetworkDim{Topology::switch_, 4, 50, 700}}}};
+  int runs = 0;
+  for (const auto& net : nets) {
+    for (auto [splits, active] : {std::pair{4, 1}, std::pair{8, 2}}) {
+      for (CommType type : {CommType::all_reduce, CommType::reduce_scatter, CommType::all_gather}) {
+        const auto in = one_collective(net, system_with(ImplKind::halving_doubling, static_cast<int>(net.dims.size()),
+                                                        splits, active),
+                                       type, 1 << 20);
+        const SimulationResult sym = simulate(in);
+        const SimulationResult full = simulate(in, SymmetryUse::never);
+        ASSERT_TRUE(sym.used_symmetry);
+        EXPECT_EQ(sym.npus, full.npus) << runs;
+        ++runs;
+      }
+    }
+  }
+  EXPECT_EQ(runs, 18);
+}
+
+TEST(Symmetry, MixedSymmetriesInOneDimensionSimulateEveryNpu) {
+  NetworkConfig net{{NetworkDim{Topology::ring, 8, 50, 500}}};
+  SystemConfig sys = system_with(ImplKind::ring, 1);
+  sys.reduce_scatter = {CollectiveImpl{ImplKind::halving_doubling, -1}};
+  auto in = one_collective(net, sys, CommType::all_reduce, 1 << 20);
+  auto g = std::make_shared<NpuGraph>(*in.workload.graphs[0]);
+  WorkloadNode rs = g->nodes[0];
+  rs.id = 1;
+  rs.comm_type = CommType::reduce_scatter;
+  rs.parents = {0};
+  g->nodes.push_back(rs);
+  in.workload.graphs.assign(8, g);
+  const SimulationResult r = simulate(in);
+  EXPECT_FALSE(r.used_symmetry);
+  EXPECT_EQ(r.npus, simulate(in, SymmetryUse::never).npus);
+}
+
 TEST(CongestionAware, RingEqualsTheUnawareModelAndEveryDimensionRuns) {
   NetworkConfig ring{{NetworkDim{Topology::ring, 8, 50.0, 500.0}}};
   auto in = one_collective(ring, system_with(ImplKind::ring, 1), CommType::all_reduce, 64u << 20);
