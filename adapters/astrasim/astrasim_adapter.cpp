@@ -6,6 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <unistd.h>
+
+#include "adapters/astrasim/chakra_reader.hpp"
 #include "adapters/astrasim/model_inputs.hpp"
 #include "adapters/astrasim/run_log.hpp"
 #include "adapters/astrasim/simulator.hpp"
@@ -151,18 +154,18 @@ class AstraSimAdapter final : public Adapter {
   Outcome measure(const Job& job) const override {
     const Claim& claim = job.claim;
     if (claim.mode == Mode::reread) return reread(job);
-    astrasim::LoadedInputs loaded = load(job);
+    astrasim::ModelPaths paths;
+    astrasim::LoadedInputs loaded = load(job, paths);
     const bool real = claim.options.is_object() && claim.options.value("real_tool", false);
-    if (real) return run_real_tool(job, loaded);
+    if (real) return run_real_tool(job, paths, loaded);
     const astrasim::SimulationResult r = astrasim::simulate(loaded.input);
     return from_result(job, r, loaded);
   }
 
  private:
-  astrasim::LoadedInputs load(const Job& job) const {
+  astrasim::LoadedInputs load(const Job& job, astrasim::ModelPaths& paths) const {
     const Claim& claim = job.claim;
     const auto& hw = claim.hardware.inline_spec;
-    astrasim::ModelPaths paths;
     paths.network = job.sandbox.resolve(job.claim_dir, hw.at("network").get<std::string>());
     paths.system = job.sandbox.resolve(job.claim_dir, hw.at("system").get<std::string>());
     if (hw.contains("remote_memory")) {
@@ -265,7 +268,10 @@ class AstraSimAdapter final : public Adapter {
                 "ASTRA-sim 2.x output (reread)", std::nullopt);
   }
 
-  Outcome run_real_tool(const Job& job, const astrasim::LoadedInputs& loaded) const {
+  // Runs the real binary on the claim's inputs in a scratch folder. Workloads given as text or JSON
+  // are written out as Chakra ET files first, since the real tool reads only those.
+  Outcome run_real_tool(const Job& job, const astrasim::ModelPaths& paths,
+                        const astrasim::LoadedInputs& loaded) const {
     const std::string binary = loaded.input.backend == Backend::congestion_aware
                                    ? "AstraSim_Analytical_Congestion_Aware"
                                    : "AstraSim_Analytical_Congestion_Unaware";
@@ -279,16 +285,31 @@ class AstraSimAdapter final : public Adapter {
                      "build ASTRA-sim's analytical backend and put it on PATH, or drop options.real_tool",
                      loaded.files};
     }
-    const auto& hw = job.claim.hardware.inline_spec;
     const auto work = std::filesystem::temp_directory_path() /
-                      ("claimcheck-astrasim-" + std::to_string(std::hash<std::string>{}(job.claim.id)));
+                      ("claimcheck-astrasim-" + std::to_string(::getpid()) + "-" +
+                       std::to_string(std::hash<std::string>{}(job.claim.id)));
     std::filesystem::create_directories(work);
+    std::string workload = paths.workload.string();
+    if (std::filesystem::is_regular_file(paths.workload)) {
+      workload = (work / "wl").string();
+      for (std::size_t i = 0; i < loaded.input.workload.graphs.size(); ++i) {
+        std::ofstream out(work / ("wl." + std::to_string(i) + ".et"), std::ios::binary);
+        out << astrasim::encode_chakra_et(*loaded.input.workload.graphs[i]);
+      }
+    }
+    std::string remote = (work / "remote_memory.json").string();
+    if (paths.remote_memory) {
+      remote = paths.remote_memory->string();
+    } else {
+      std::ofstream(remote) << "{\"memory-type\": \"NO_MEMORY_EXPANSION\"}\n";
+    }
     std::string cmd = "cd " + quote(work.string()) + " && timeout " +
                       std::to_string(std::max<long long>(1, job.policy.timeout.count() / 1000)) + " " + quote(path) +
-                      " --workload-configuration=" + quote(loaded.files[hw.contains("remote_memory") ? 3 : 2].string()) +
-                      " --system-configuration=" + quote(loaded.files[1].string()) +
-                      " --network-configuration=" + quote(loaded.files[0].string());
-    if (hw.contains("remote_memory")) cmd += " --remote-memory-configuration=" + quote(loaded.files[2].string());
+                      " --workload-configuration=" + quote(workload) +
+                      " --system-configuration=" + quote(paths.system.string()) +
+                      " --network-configuration=" + quote(paths.network.string()) +
+                      " --remote-memory-configuration=" + quote(remote);
+    if (paths.comm_group) cmd += " --comm-group-configuration=" + quote(paths.comm_group->string());
     cmd += " > out.log 2>&1";
     const int status = std::system(cmd.c_str());
     std::ifstream in(work / "out.log");
@@ -299,11 +320,24 @@ class AstraSimAdapter final : public Adapter {
                      "run it by hand in " + work.string() + " and read out.log", loaded.files};
     }
     const astrasim::RunLog log = astrasim::parse_run_log(work / "out.log", ss.str());
+    std::filesystem::remove_all(work);
     const astrasim::SimulationResult native = astrasim::simulate(loaded.input);
-    std::uint64_t native_max = 0;
-    for (const auto& n : native.npus) native_max = std::max(native_max, npu_metric(n, job.claim.metric));
-    return pick(job, log.npus, {{"native_model." + job.claim.metric + ".max_ns", std::to_string(native_max)}},
-                loaded.files, {}, binary + " (run)", std::nullopt);
+    std::map<int, NpuResult> native_npus;
+    for (std::size_t i = 0; i < native.npus.size(); ++i) native_npus[static_cast<int>(i)] = native.npus[i];
+    std::vector<std::string> warnings;
+    const Outcome mine = pick(job, native_npus, {}, {}, {}, "", std::nullopt);
+    const Outcome theirs = pick(job, log.npus, {}, loaded.files, {}, binary + " (run)", std::nullopt);
+    if (std::holds_alternative<Measurement>(mine) && std::holds_alternative<Measurement>(theirs)) {
+      const double a = std::get<Measurement>(mine).value;
+      const double b = std::get<Measurement>(theirs).value;
+      Measurement m = std::get<Measurement>(theirs);
+      m.details.push_back({"native_model." + job.claim.metric + "_ns", std::to_string(static_cast<std::uint64_t>(a))});
+      m.details.push_back({"native_minus_real_ns", std::to_string(static_cast<long long>(a) - static_cast<long long>(b))});
+      if (a != b) m.warnings.push_back("the native model and the real tool disagree by " +
+                                       std::to_string(static_cast<long long>(a) - static_cast<long long>(b)) + " ns");
+      return m;
+    }
+    return theirs;
   }
 };
 

@@ -203,3 +203,64 @@ TEST(ModelCommand, RunsThroughTheClaimcheckCommandLine) {
 
 }  // namespace
 }  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+// A stand-in for the real binary: records its arguments and the ET files it was given, then
+// prints the reference run's stdout.
+std::filesystem::path fake_tool(const test::TempDir& dir, const std::string& refcase) {
+  const auto log = astrasim::test::refcase_dir(refcase) / "stdout.log";
+  const auto script = dir.write("bin/AstraSim_Analytical_Congestion_Unaware",
+                                "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\" >> '" + (dir.path() / "args.txt").string() +
+                                    "'; done\nls wl.*.et 2>/dev/null | wc -l > '" + (dir.path() / "ets.txt").string() +
+                                    "'\ncat '" + log.string() + "'\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  return dir.path() / "bin";
+}
+
+Outcome measure_with_path(const Claim& c, const std::filesystem::path& bin) {
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  setenv("PATH", (bin.string() + ":" + saved).c_str(), 1);
+  const Outcome o = measure(c, true);
+  setenv("PATH", saved.c_str(), 1);
+  return o;
+}
+
+TEST(AstraSimAdapter, RealToolRunsWithTheClaimsInputsAndIsCrossChecked) {
+  const test::TempDir dir;
+  const auto bin = fake_tool(dir, "ar_ring8_64MiB");
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.options = {{"real_tool", true}};
+  const Outcome o = measure_with_path(c, bin);
+  ASSERT_TRUE(std::holds_alternative<Measurement>(o)) << std::get<Blocked>(o).reason;
+  const auto& m = std::get<Measurement>(o);
+  EXPECT_EQ(m.value, 2326112.0);
+  EXPECT_EQ(m.tool_version, "AstraSim_Analytical_Congestion_Unaware (run)");
+  ASSERT_EQ(m.details.size(), 2u);
+  EXPECT_EQ(m.details[0].value, "2326112");
+  EXPECT_EQ(m.details[1], (Detail{"native_minus_real_ns", "0"}));
+  const std::string args = test::read_file(dir.path() / "args.txt");
+  const auto ref = astrasim::test::refcase_dir("ar_ring8_64MiB");
+  EXPECT_NE(args.find("--workload-configuration=" + (ref / "workload" / "wl").string() + "\n"), std::string::npos)
+      << args;
+  EXPECT_NE(args.find("--network-configuration=" + (ref / "network.yml").string() + "\n"), std::string::npos);
+  EXPECT_NE(args.find("--remote-memory-configuration=" + (ref / "remote_memory.json").string() + "\n"),
+            std::string::npos);
+}
+
+TEST(AstraSimAdapter, RealToolGetsTextWorkloadsAsEtFiles) {
+  const test::TempDir dir;
+  const auto bin = fake_tool(dir, "train_resnet50_dp_ring8");
+  Claim c = claim_for("train_resnet50_dp_ring8", "exposed_comm");
+  c.workload.path = "refcases/train_resnet50_dp_ring8/workload.txt";
+  c.options = {{"real_tool", true}};
+  const Outcome o = measure_with_path(c, bin);
+  ASSERT_TRUE(std::holds_alternative<Measurement>(o)) << std::get<Blocked>(o).reason;
+  EXPECT_EQ(std::get<Measurement>(o).value, 29776.0);
+  EXPECT_EQ(test::read_file(dir.path() / "ets.txt"), "8\n");
+}
+
+}  // namespace
+}  // namespace claimcheck
