@@ -152,6 +152,21 @@ int main(int argc, char** argv) {
        SymmetryUse::when_valid, "50 s"},
   };
   for (const auto& s : runs) run_in_child(s);
+  std::printf("\nimplementations without translation symmetry\n");
+  run_in_child({"AR 64 MiB, halvingDoubling, Switch 4096",
+                [] {
+                  SimulationInput in = switch_all_reduce(4096);
+                  in.system = system_with({ImplKind::halving_doubling});
+                  return in;
+                },
+                SymmetryUse::when_valid, ""});
+  run_in_child({"AR 64 MiB, doubleBinaryTree, Switch 4096",
+                [] {
+                  SimulationInput in = switch_all_reduce(4096);
+                  in.system = system_with({ImplKind::double_binary_tree});
+                  return in;
+                },
+                SymmetryUse::when_valid, ""});
   std::printf("\ngrowth with NPU count: AR 64 MiB on one Switch, symmetric (one NPU simulated)\n");
   for (int n : {64, 256, 1024, 4096, 16384}) {
     run_in_child({"  Switch " + std::to_string(n), [n] { return switch_all_reduce(n); }, SymmetryUse::when_valid, ""});
