@@ -1,6 +1,7 @@
 #include "adapters/timeloop/nest_analysis.hpp"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -174,7 +175,9 @@ class Analyzer {
     return true;
   }
 
-  Space project(const std::vector<std::int64_t>& low, const std::vector<std::int64_t>& high) const {
+  using DimPoint = std::array<std::int64_t, k_max_dims>;
+
+  Space project(const DimPoint& low, const DimPoint& high) const {
     Space out;
     out.reserve(m_num_ds);
     for (std::size_t p = 0; p < m_num_ds; ++p) {
@@ -207,7 +210,7 @@ class Analyzer {
   }
 
   Space working_set(int level) const {
-    std::vector<std::int64_t> low(m_num_dims), high(m_num_dims);
+    DimPoint low{}, high{};
     for (std::size_t d = 0; d < m_num_dims; ++d) {
       low[d] = m_transform[d];
       high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_mold_high_residual[u(level)][d]
@@ -217,7 +220,7 @@ class Analyzer {
   }
 
   Space point_at_indices() const {
-    std::vector<std::int64_t> p(m_num_dims, 0);
+    DimPoint p{};
     for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
       p[u(loop(l).dim)] += m_vector_strides[u(l)][u(loop(l).dim)] * m_indices[u(l)];
     }

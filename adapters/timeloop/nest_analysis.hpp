@@ -15,6 +15,8 @@
 
 namespace claimcheck::timeloop {
 
+constexpr std::size_t k_max_dims = 16;  // problem dimensions supported
+
 enum class LoopSpace { time, x, y };
 
 struct Loop {

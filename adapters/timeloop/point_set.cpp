@@ -23,7 +23,7 @@ bool box_equal(const Box& a, const Box& b, int rank) {
 }
 
 // a minus b as slices of a, appended to `out`.
-void box_minus(const Box& a, const Box& b, int rank, std::vector<Box>& out) {
+void box_minus(const Box& a, const Box& b, int rank, BoxList& out) {
   for (int r = 0; r < rank; ++r) {
     if (a.hi[r] <= b.lo[r] || b.hi[r] <= a.lo[r]) {
       out.push_back(a);
@@ -60,11 +60,11 @@ std::uint64_t BoxSet::size() const {
 }
 
 void BoxSet::subtract(const BoxSet& other) {
-  std::vector<Box> next;
+  BoxList next;
   for (const auto& b : other.m_boxes) {
     next.clear();
     for (const auto& a : m_boxes) box_minus(a, b, m_rank, next);
-    m_boxes.swap(next);
+    m_boxes = next;
   }
 }
 
@@ -79,6 +79,17 @@ void BoxSet::translate(const Point& by) {
 
 Point BoxSet::translation_to(const BoxSet& to) const {
   Point out{};
+  if (m_boxes.size() == 1 && to.m_boxes.size() == 1) {
+    // Two boxes of the same shape: the centroids differ by exactly the corner difference.
+    const Box& a = m_boxes.front();
+    const Box& b = to.m_boxes.front();
+    bool same_shape = true;
+    for (int r = 0; r < m_rank && same_shape; ++r) same_shape = (a.hi[r] - a.lo[r]) == (b.hi[r] - b.lo[r]);
+    if (same_shape) {
+      for (int r = 0; r < m_rank; ++r) out[r] = b.lo[r] - a.lo[r];
+      return out;
+    }
+  }
   auto centroid = [&](const BoxSet& s, std::array<double, k_max_rank>& c) {
     c.fill(0.0);
     std::uint64_t total = 0;

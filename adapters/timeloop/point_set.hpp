@@ -19,6 +19,37 @@ struct Box {
   Point hi{};
 };
 
+// A short list of boxes kept inline (most sets hold one or two), spilling to the heap beyond.
+class BoxList {
+ public:
+  static constexpr std::size_t k_inline = 2;
+  std::size_t size() const { return m_size; }
+  bool empty() const { return m_size == 0; }
+  const Box* begin() const { return m_size <= k_inline ? m_inline.data() : m_heap.data(); }
+  const Box* end() const { return begin() + m_size; }
+  Box* begin() { return m_size <= k_inline ? m_inline.data() : m_heap.data(); }
+  Box* end() { return begin() + m_size; }
+  const Box& front() const { return *begin(); }
+  void clear() {
+    m_size = 0;
+    m_heap.clear();
+  }
+  void push_back(const Box& b) {
+    if (m_size < k_inline) {
+      m_inline[m_size++] = b;
+      return;
+    }
+    if (m_size == k_inline) m_heap.assign(m_inline.begin(), m_inline.end());
+    m_heap.push_back(b);
+    ++m_size;
+  }
+
+ private:
+  std::size_t m_size = 0;
+  std::array<Box, k_inline> m_inline{};
+  std::vector<Box> m_heap;  // all boxes once there are more than k_inline
+};
+
 class BoxSet {
  public:
   BoxSet() = default;
@@ -28,7 +59,7 @@ class BoxSet {
   int rank() const { return m_rank; }
   std::uint64_t size() const;
   bool empty() const { return size() == 0; }
-  const std::vector<Box>& boxes() const { return m_boxes; }
+  const BoxList& boxes() const { return m_boxes; }
 
   // Removes every point of `other` (box by box, splitting boxes into slices).
   void subtract(const BoxSet& other);
@@ -44,7 +75,7 @@ class BoxSet {
 
  private:
   int m_rank = 0;
-  std::vector<Box> m_boxes;
+  BoxList m_boxes;
 };
 
 }  // namespace claimcheck::timeloop

@@ -39,6 +39,7 @@ ProblemShape parse_shape(const YNode& node) {
   if (auto n = get(node, "name")) s.name = as_string(*n);
   const YNode dims = require(node, "dimensions", "problem shape");
   s.dimensions = as_string_list(dims);
+  if (s.dimensions.size() > 16) fail_at(dims, "unsupported: more than 16 problem dimensions");
   for (std::size_t i = 0; i < s.dimensions.size(); ++i) {
     if (s.dimensions[i].size() != 1) {
       fail_at(element(dims, i), "dimension name \"" + s.dimensions[i] + "\" must be one character (as in Timeloop)");
@@ -110,6 +111,8 @@ ProblemShape parse_shape(const YNode& node) {
       }
       space.projection.push_back(std::move(expr));
     }
+    if (space.projection.size() > 8) fail_at(proj, "unsupported: a data-space of more than 8 ranks");
+    if (space.projection.empty()) fail_at(proj, "a data-space needs at least one projection rank");
     s.data_spaces.push_back(std::move(space));
   }
   if (s.data_spaces.empty()) fail_at(spaces, "the problem shape has no data-spaces");
