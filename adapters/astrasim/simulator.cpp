@@ -326,6 +326,10 @@ struct Simulator {
   std::vector<std::string> warnings;
   std::array<bool, 4> used{};  // collective types the workload runs, by slot
 
+  void warn_once(const std::string& message) {
+    if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(message);
+  }
+
   explicit Simulator(const SimulationInput& input) : in(input) {}
 
   // ---------------- helpers
@@ -780,6 +784,10 @@ struct Simulator {
         }
         topo = &plan;
         involved.assign(1, true);
+        warn_once("comm group " + node.pg_name + " (" + std::to_string(members.size()) + " of " + std::to_string(total) +
+                  " NPUs) runs as one flat " + std::string(impl_name(plan.impls[0].kind)) +
+                  " in the order the comm-group file lists, with a fixed 10 ns per step instead of endpoint-delay, "
+                  "as in the real tool");
       }
     }
     std::uint64_t size = node.comm_size;
@@ -1045,6 +1053,11 @@ struct Simulator {
       const ImplKind k = impls[d].kind;
       if (d >= dims.size()) break;
       flat = k == ImplKind::one_ring || k == ImplKind::one_direct || k == ImplKind::one_halving_doubling;
+      if (flat && dims.size() > 1) {
+        warn_once(std::string("\"") + slot_key(slot) + "\": " + std::string(impl_name(k)) + " in dimension " +
+                  std::to_string(d) + " makes one flat ring over all " + std::to_string(total) +
+                  " NPUs; the entries after it are ignored, as in the real tool");
+      }
       const int n = flat ? total : dims[d];
       if ((k == ImplKind::halving_doubling || k == ImplKind::one_halving_doubling) && !is_power_of_two(n)) {
         input_error(std::string("\"") + slot_key(slot) + "\": halvingDoubling on " + std::to_string(n) +

@@ -86,3 +86,17 @@ TEST(RefCases, CollectiveStartAndEndAreReported) {
 
 }  // namespace
 }  // namespace claimcheck::astrasim
+
+namespace claimcheck::astrasim {
+namespace {
+
+TEST(RefCases, CommGroupSubsetsAreNamedInAWarning) {
+  const SimulationResult r = simulate(test::load_refcase("commgroup_r4s8_ar_e100").input);
+  ASSERT_EQ(r.warnings.size(), 4u);
+  EXPECT_EQ(r.warnings[0],
+            "comm group 1 (8 of 32 NPUs) runs as one flat ring in the order the comm-group file lists, with a fixed "
+            "10 ns per step instead of endpoint-delay, as in the real tool");
+}
+
+}  // namespace
+}  // namespace claimcheck::astrasim
