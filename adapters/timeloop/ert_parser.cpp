@@ -8,18 +8,16 @@
 namespace claimcheck::timeloop {
 namespace {
 
-// The level a table's name addresses: the last dotted element, with a trailing [a..b] stripped.
+// The level a table's name addresses: the last dotted element, with a trailing [a..b] range
+// dropped the way Timeloop v3.0.3 does it (it removes the two characters before "..", so only a
+// one-digit lower bound is stripped cleanly; other tables then match no level, as in the tool).
 std::string component_of(const std::string& name) {
-  std::string last = name;
   const auto range = name.rfind("..");
-  const auto dot = name.rfind('.');
-  if (range != std::string::npos && dot != std::string::npos && range == dot - 1) {
-    const std::string sub = name.substr(0, range - 1);  // drop the "[a" of "[a..b]"
+  auto dot = name.rfind('.');
+  if (range != std::string::npos && dot != std::string::npos && range + 1 == dot && range >= 2) {
+    const std::string sub = name.substr(0, range - 2);
     const auto d = sub.rfind('.');
-    last = d == std::string::npos ? sub : sub.substr(d + 1);
-    const auto br = last.find('[');
-    if (br != std::string::npos) last = last.substr(0, br);
-    return last;
+    return d == std::string::npos ? sub : sub.substr(d + 1);
   }
   return dot == std::string::npos ? name : name.substr(dot + 1);
 }

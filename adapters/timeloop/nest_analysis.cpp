@@ -483,6 +483,23 @@ class Analyzer {
         possible[p] = !ignore[p] && !deltas.base[p].empty() && deltas.base[p].size() == st.prev_base[p].size();
         any = any || possible[p];
       }
+      // Single-box bases of equal extents compare by offsets alone.
+      std::vector<char> single(m_num_ds, 0);
+      std::vector<Point> base_shift(m_num_ds, Point{});
+      for (std::size_t p = 0; p < m_num_ds && any; ++p) {
+        if (!possible[p] || deltas.base[p].boxes().size() != 1 || st.prev_base[p].boxes().size() != 1) continue;
+        const Box& a = deltas.base[p].boxes().front();
+        const Box& b = st.prev_base[p].boxes().front();
+        bool same_extent = true;
+        for (int r = 0; r < m_ranks[p] && same_extent; ++r) same_extent = a.hi[r] - a.lo[r] == b.hi[r] - b.lo[r];
+        if (!same_extent) {
+          possible[p] = false;
+          continue;
+        }
+        single[p] = 1;
+        for (int r = 0; r < m_ranks[p]; ++r) base_shift[p][r] = b.lo[r] - a.lo[r];
+      }
+      any = std::any_of(possible.begin(), possible.end(), [](bool b) { return b; });
       if (any) {
         std::vector<std::vector<char>> reuse(m_num_ds, std::vector<char>(h_size * v_size, 0));
         auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
@@ -492,8 +509,16 @@ class Analyzer {
           const Point* po = &st.prev_offsets[prev * m_num_ds];
           for (std::size_t p = 0; p < m_num_ds; ++p) {
             if (!possible[p] || reuse[p][cur]) continue;
+            const int rank = m_ranks[p];
+            if (single[p]) {
+              // One box each, same extents: equal exactly when the offsets differ by the base shift.
+              bool eq = true;
+              for (int r = 0; r < rank && eq; ++r) eq = co[p][r] - po[p][r] == base_shift[p][r];
+              if (eq) reuse[p][cur] = 1;
+              continue;
+            }
             Point shift{};
-            for (int r = 0; r < m_ranks[p]; ++r) shift[r] = po[p][r] - co[p][r];
+            for (int r = 0; r < rank; ++r) shift[r] = po[p][r] - co[p][r];
             if (deltas.base[p].same_as_shifted(st.prev_base[p], shift)) reuse[p][cur] = 1;
           }
         };
