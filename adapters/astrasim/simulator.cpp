@@ -216,7 +216,16 @@ struct Npu {
   bool finished = false;
   Tick finish = 0;
   // system layer
-  std::map<Tick, std::vector<SysEvent>> events;
+  // Pending per-NPU event lists, one per tick (few at a time), and emptied lists kept for reuse.
+  std::vector<std::pair<Tick, std::vector<SysEvent>>> events;
+  std::vector<std::vector<SysEvent>> spare_lists;
+
+  std::vector<SysEvent>* events_at(Tick t) {
+    for (auto& [tick, list] : events) {
+      if (tick == t) return &list;
+    }
+    return nullptr;
+  }
   std::vector<std::list<Stream*>> active;
   std::vector<int> running;
   int priority_counter = 0;
@@ -256,8 +265,26 @@ struct TrackerEntry {
   bool has_send = false, has_recv = false, finished = false;
   Handler send, recv;
 };
-struct ChunkCounter {
-  int send = -1, recv = -1;
+// All messages with one (tag, source, destination, size): the n-th send matches the n-th receive.
+struct Channel {
+  int send = -1, recv = -1;                         // sequence numbers handed out so far
+  std::vector<std::pair<int, TrackerEntry>> open;   // messages in flight or waiting, by sequence number
+
+  TrackerEntry* find(int chunk) {
+    for (auto& [c, e] : open) {
+      if (c == chunk) return &e;
+    }
+    return nullptr;
+  }
+  void erase(int chunk) {
+    for (std::size_t i = 0; i < open.size(); ++i) {
+      if (open[i].first == chunk) {
+        open[i] = open.back();
+        open.pop_back();
+        return;
+      }
+    }
+  }
 };
 
 // Congestion-aware network pieces.
@@ -272,7 +299,8 @@ struct Chunk {
   std::uint64_t size = 0;
   std::vector<Link*> hops;  // links still to cross, in order
   std::size_t next = 0;
-  MsgKey key{};
+  Channel* channel = nullptr;  // the message's matching channel
+  int chunk = 0;               // its sequence number there
 };
 
 struct Event {
@@ -320,8 +348,7 @@ struct Simulator {
   std::uint64_t seq = 0;
   Tick now = 0;
   std::uint64_t processed = 0;
-  std::unordered_map<MsgKey, TrackerEntry, MsgKeyHash> tracker;
-  std::unordered_map<MsgKey, ChunkCounter, MsgKeyHash> chunk_ids;
+  std::unordered_map<MsgKey, Channel, MsgKeyHash> channels;  // key chunk is always 0; nodes never move
   std::map<std::tuple<int, int, int, int>, std::unique_ptr<Link>> links;  // (dim, line, from, to)
   std::vector<std::string> warnings;
   std::array<bool, 4> used{};  // collective types the workload runs, by slot
@@ -373,28 +400,42 @@ struct Simulator {
   // ---------------- per-NPU event lists (Sys::try_register_event / call_events)
   void register_event(Npu* n, Tick delay, SysEvent e) {
     const Tick at = now + delay;
-    auto it = n->events.find(at);
-    if (it == n->events.end()) {
-      n->events[at].push_back(e);
-      Event ev;
-      ev.time = at;
-      ev.kind = Event::Kind::call_events;
-      ev.ptr = n;
-      push(ev);
-    } else {
-      it->second.push_back(e);
+    if (auto* list = n->events_at(at)) {
+      list->push_back(e);
+      return;
     }
+    std::vector<SysEvent> list;
+    if (!n->spare_lists.empty()) {
+      list = std::move(n->spare_lists.back());
+      n->spare_lists.pop_back();
+    }
+    list.push_back(e);
+    n->events.emplace_back(at, std::move(list));
+    Event ev;
+    ev.time = at;
+    ev.kind = Event::Kind::call_events;
+    ev.ptr = n;
+    push(ev);
   }
 
   void call_events(Npu* n) {
-    auto it = n->events.find(now);
-    if (it == n->events.end()) return;
-    for (std::size_t i = 0; i < it->second.size(); ++i) {
-      const SysEvent e = it->second[i];
+    if (n->events_at(now) == nullptr) return;
+    for (std::size_t i = 0;; ++i) {
+      auto* list = n->events_at(now);  // the lists may move while events run
+      if (i >= list->size()) break;
+      const SysEvent e = (*list)[i];
       dispatch(n, e);
-      it = n->events.find(now);
     }
-    n->events.erase(now);
+    for (std::size_t i = 0; i < n->events.size(); ++i) {
+      if (n->events[i].first == now) {
+        std::vector<SysEvent> done = std::move(n->events[i].second);
+        done.clear();
+        n->spare_lists.push_back(std::move(done));
+        n->events[i] = std::move(n->events.back());
+        n->events.pop_back();
+        break;
+      }
+    }
   }
 
   void dispatch(Npu* n, const SysEvent& e) {
@@ -537,63 +578,67 @@ struct Simulator {
       key_src = exchange ? dst : mirror_of(dst);
       key_dst = 0;
     }
-    ChunkCounter& counter = chunk_ids[MsgKey{tag, key_src, key_dst, count, 0}];
-    const int chunk = ++counter.send;
-    const MsgKey key{tag, key_src, key_dst, count, chunk};
-    TrackerEntry& entry = tracker[key];
-    entry.has_send = true;
-    entry.send = handler;
+    Channel& channel = channels[MsgKey{tag, key_src, key_dst, count, 0}];
+    const int chunk = ++channel.send;
+    TrackerEntry* entry = channel.find(chunk);
+    if (entry == nullptr) {
+      channel.open.emplace_back(chunk, TrackerEntry{});
+      entry = &channel.open.back().second;
+    }
+    entry->has_send = true;
+    entry->send = handler;
     if (in.backend == Backend::congestion_unaware) {
       Event e;
       e.time = now + unaware_delay(src, dst, count);
       e.kind = Event::Kind::arrival;
-      e.key = key;
+      e.ptr = &channel;
+      e.key.chunk = chunk;
       push(e);
     } else {
       auto* c = new Chunk;
       c->size = count;
       c->hops = route(src, dst);
-      c->key = key;
+      c->channel = &channel;
+      c->chunk = chunk;
       link_send(c->hops[0], c);
     }
   }
 
   void sim_recv(int dst, int src, int tag, std::uint64_t count, Handler handler) {
-    ChunkCounter& counter = chunk_ids[MsgKey{tag, src, dst, count, 0}];
-    const int chunk = ++counter.recv;
-    const MsgKey key{tag, src, dst, count, chunk};
-    auto it = tracker.find(key);
-    if (it != tracker.end()) {
-      if (it->second.finished) {
-        tracker.erase(it);
+    Channel& channel = channels[MsgKey{tag, src, dst, count, 0}];
+    const int chunk = ++channel.recv;
+    TrackerEntry* entry = channel.find(chunk);
+    if (entry != nullptr) {
+      if (entry->finished) {
+        channel.erase(chunk);
         Event e;
         e.time = now;
         e.kind = Event::Kind::recv_now;
         e.handler = handler;
         push(e);
       } else {
-        it->second.has_recv = true;
-        it->second.recv = handler;
+        entry->has_recv = true;
+        entry->recv = handler;
       }
     } else {
-      TrackerEntry& entry = tracker[key];
-      entry.has_recv = true;
-      entry.recv = handler;
+      channel.open.emplace_back(chunk, TrackerEntry{});
+      channel.open.back().second.has_recv = true;
+      channel.open.back().second.recv = handler;
     }
   }
 
-  void chunk_arrival(const MsgKey& key) {
-    auto it = tracker.find(key);
-    if (it == tracker.end()) throw std::logic_error("message arrived without a tracker entry");
-    if (it->second.has_send && it->second.has_recv) {
-      const Handler s = it->second.send;
-      const Handler r = it->second.recv;
-      tracker.erase(it);
+  void chunk_arrival(Channel* channel, int chunk) {
+    TrackerEntry* entry = channel->find(chunk);
+    if (entry == nullptr) throw std::logic_error("message arrived without a tracker entry");
+    if (entry->has_send && entry->has_recv) {
+      const Handler s = entry->send;
+      const Handler r = entry->recv;
+      channel->erase(chunk);
       invoke(s);
       invoke(r);
     } else {
-      const Handler s = it->second.send;
-      it->second.finished = true;
+      const Handler s = entry->send;
+      entry->finished = true;
       invoke(s);
     }
   }
@@ -1176,8 +1221,7 @@ struct Simulator {
 
     mirror = symmetry == SymmetryUse::when_valid && total > 1 && symmetric_ok();
     const int simulated = mirror ? 1 : total;
-    tracker.reserve(static_cast<std::size_t>(simulated) * 16);
-    chunk_ids.reserve(static_cast<std::size_t>(simulated) * 64);
+    channels.reserve(static_cast<std::size_t>(simulated) * 64);
     for (int id = 0; id < simulated; ++id) {
       auto n = std::make_unique<Npu>();
       n->id = id;
@@ -1225,15 +1269,16 @@ struct Simulator {
       ++processed;
       switch (e.kind) {
         case Event::Kind::call_events: call_events(static_cast<Npu*>(e.ptr)); break;
-        case Event::Kind::arrival: chunk_arrival(e.key); break;
+        case Event::Kind::arrival: chunk_arrival(static_cast<Channel*>(e.ptr), e.key.chunk); break;
         case Event::Kind::recv_now: invoke(e.handler); break;
         case Event::Kind::chunk_hop: {
           auto* c = static_cast<Chunk*>(e.ptr);
           ++c->next;
           if (c->next == c->hops.size()) {
-            const MsgKey key = c->key;
+            Channel* channel = c->channel;
+            const int chunk = c->chunk;
             delete c;
-            chunk_arrival(key);
+            chunk_arrival(channel, chunk);
           } else {
             link_send(c->hops[c->next], c);
           }
