@@ -1,5 +1,7 @@
 #include "io/json_limits.hpp"
 
+#include <tuple>
+
 #include "core/diagnostics.hpp"
 
 namespace claimcheck {
@@ -53,6 +55,21 @@ nlohmann::json parse_json_bounded(std::string_view content, const std::filesyste
     // Drop nlohmann's "[json.exception.parse_error.101] parse error at line 1, column 2: " prefix.
     if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("[json.exception", 0) == 0) {
       message = message.substr(colon + 2);
+    }
+    throw InputError(file, line, column, "invalid JSON: " + message);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("number overflow parsing '1e999'") is reported without
+    // a position: find the quoted token in the text.
+    std::string message = e.what();
+    if (auto colon = message.find("] "); colon != std::string::npos) message = message.substr(colon + 2);
+    int line = 0;
+    int column = 0;
+    const auto first_quote = message.find('\'');
+    const auto last_quote = message.rfind('\'');
+    if (first_quote != std::string::npos && last_quote > first_quote + 1) {
+      if (auto at = content.find(message.substr(first_quote + 1, last_quote - first_quote - 1)); at != std::string_view::npos) {
+        std::tie(line, column) = line_column(content, at);
+      }
     }
     throw InputError(file, line, column, "invalid JSON: " + message);
   }
