@@ -154,6 +154,8 @@ std::optional<double> parse_number(std::string_view text) {
   double value = 0;
   auto [end, ec] = std::from_chars(begin, cleaned.data() + cleaned.size(), value);
   if (ec != std::errc() || end != cleaned.data() + cleaned.size()) return std::nullopt;
+  // from_chars also reads "nan", "inf" and "infinity": not numbers a claim can be judged on.
+  if (!std::isfinite(value)) return std::nullopt;
   return value;
 }
 

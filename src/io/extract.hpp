@@ -17,7 +17,8 @@ namespace claimcheck {
 double extract_value(const Extract& extract, std::string_view content, const std::filesystem::path& file);
 
 // Parses a number as written in artifacts: JSON-like decimal, optional sign and exponent,
-// surrounding spaces and thousands separators (",", "_") allowed. nullopt when not a number.
+// surrounding spaces and thousands separators (",", "_") allowed. nullopt when not a number,
+// and for "nan", "inf" and values out of the range of a double.
 std::optional<double> parse_number(std::string_view text);
 
 // Checks a regex pattern for extract: it must compile and have exactly one capture group.
