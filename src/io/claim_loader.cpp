@@ -328,8 +328,10 @@ class ClaimReader {
       }
       if (auto aggregate = string_at(extract, "/extract", "aggregate", false)) {
         static const std::set<std::string> k_known = {"mean", "sum", "min", "max", "median"};
-        const bool percentile = aggregate->size() > 1 && (*aggregate)[0] == 'p' &&
-                                parse_number(std::string_view(*aggregate).substr(1)).has_value();
+        const auto rank = aggregate->size() > 1 && (*aggregate)[0] == 'p'
+                              ? parse_number(std::string_view(*aggregate).substr(1))
+                              : std::nullopt;
+        const bool percentile = rank && *rank >= 0 && *rank <= 100;
         if (!k_known.contains(*aggregate) && !percentile) {
           error("/extract/aggregate", "unknown aggregate \"" + *aggregate + "\"",
                 "use mean, sum, min, max, median or pNN (e.g. p99)");
