@@ -790,7 +790,18 @@ struct Simulator {
   void generate_collective(Npu* n, std::size_t node_index, const WorkloadNode& node) {
     LogicalTopology* topo = &n->topologies[static_cast<std::size_t>(slot_of(node.comm_type))];
     std::vector<bool> involved = node.involved_dim;
-    if (involved.empty()) involved.assign(4, true);
+    if (involved.empty()) {
+      involved.assign(4, true);
+      if (topo->dims.size() > 4) {
+        warn_once("node " + std::to_string(node.id) + " (\"" + node.name + "\") has no involved_dim; the real tool "
+                  "then marks only 4 dimensions as involved and reads past its list for the others; this model "
+                  "involves every dimension");
+      }
+    } else if (involved.size() < topo->dims.size()) {
+      warn_once("node " + std::to_string(node.id) + " (\"" + node.name + "\"): involved_dim lists " +
+                std::to_string(involved.size()) + " dimensions but the collective spans " +
+                std::to_string(topo->dims.size()) + "; the real tool reads past the list, this model involves the rest");
+    }
     int group_id = 0;
     if (!node.pg_name.empty() && node.pg_name != "0") {
       group_id = std::stoi(node.pg_name);
