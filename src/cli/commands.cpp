@@ -1,9 +1,15 @@
 #include "cli/commands.hpp"
 
+#include "cli/cmd_diff.hpp"
+#include "cli/cmd_publish.hpp"
+
 namespace claimcheck {
 
 const std::vector<CommandFactory>& extra_commands() {
-  static const std::vector<CommandFactory> factories = {};
+  static const std::vector<CommandFactory> factories = {
+      &make_diff_command,
+      &make_publish_command,
+  };
   return factories;
 }
 

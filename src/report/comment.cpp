@@ -78,11 +78,11 @@ std::string safe_url(std::string_view url) {
 }
 
 std::string full_report_place(const AuditRecord& record, const RenderOptions& options) {
-  if (!options.full_report_url.empty()) return "the full report is at " + safe_url(options.full_report_url);
+  if (!options.full_report_url.empty()) return "The full report is at " + safe_url(options.full_report_url);
   if (!record.provenance.ci.run_url.empty()) {
-    return "the full report is in the artifacts of the workflow run " + safe_url(record.provenance.ci.run_url);
+    return "The full report is in the artifacts of the workflow run " + safe_url(record.provenance.ci.run_url);
   }
-  return "the full report is rendered from the audit record by `claimcheck render RECORD.json`";
+  return "The full report is rendered from the audit record by `claimcheck render RECORD.json`";
 }
 
 std::string footer(const AuditRecord& record) {
@@ -159,6 +159,7 @@ std::string render_comment(const AuditRecord& record, const RenderOptions& optio
     badges += "\u26a0\ufe0f " + std::to_string(record.summary.uncommitted) +
               " claim(s) rest on uncommitted evidence.";
   }
+  while (badges.ends_with(' ')) badges.pop_back();
   if (!badges.empty()) head += badges + "\n\n";
   if (!layout.preface.empty()) {
     std::string preface = fit_preface(layout.preface, layout.max_bytes / 2);

@@ -1,5 +1,8 @@
 #include "report/formats.hpp"
 
+#include "report/comment.hpp"
+#include "report/github.hpp"
+#include "report/junit.hpp"
 #include "report/markdown.hpp"
 #include "report/record_json.hpp"
 
@@ -10,6 +13,10 @@ const std::vector<ReportFormat>& report_formats() {
       {"md", "Markdown report (GitHub-flavoured)",
        [](const AuditRecord& r, const RenderOptions&) { return render_markdown(r); }},
       {"json", "the JSON audit record", [](const AuditRecord& r, const RenderOptions&) { return record_to_text(r); }},
+      {"comment", "Markdown for one GitHub comment: under 65,536 characters, with a hidden marker",
+       [](const AuditRecord& r, const RenderOptions& o) { return render_comment(r, o); }},
+      {"github", "GitHub Actions annotations; also appends the job summary to $GITHUB_STEP_SUMMARY", &render_github},
+      {"junit", "JUnit XML: one test case per claim", &render_junit},
   };
   return formats;
 }
