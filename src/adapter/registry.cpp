@@ -3,8 +3,12 @@
 #include "adapters/artifact/artifact_adapter.hpp"
 #include "adapters/astrasim/astrasim_adapter.hpp"
 #include "adapters/astrasim/model_main.hpp"
+#include "adapters/command/command_adapter.hpp"
+#include "adapters/neusight/neusight_adapter.hpp"
+#include "adapters/roofline/roofline_adapter.hpp"
 #include "adapters/timeloop/model_main.hpp"
 #include "adapters/timeloop/timeloop_adapter.hpp"
+#include "adapters/vidur/vidur_adapter.hpp"
 
 namespace claimcheck {
 namespace {
@@ -13,7 +17,11 @@ std::vector<RegistryEntry> make_registry() {
   std::vector<RegistryEntry> entries;
   entries.push_back({make_artifact_adapter(), nullptr});
   entries.push_back({make_astrasim_adapter(), &astrasim::model_main});
+  entries.push_back({make_command_adapter(), nullptr});
+  entries.push_back({make_neusight_adapter(), nullptr});
+  entries.push_back({make_roofline_adapter(), nullptr});
   entries.push_back({make_timeloop_adapter(), &timeloop::model_main});
+  entries.push_back({make_vidur_adapter(), nullptr});
   return entries;
 }
 
