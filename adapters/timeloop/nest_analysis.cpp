@@ -273,13 +273,16 @@ class Analyzer {
       for (std::size_t p = 0; p < m_num_ds; ++p) st.accesses[p][1] += body;
       return;
     }
-    std::vector<std::vector<std::uint64_t>> sizes;
-    std::vector<std::uint64_t> scales;
+    // Sum of delta sizes x the iterations each stands for; `last` repeats the latest delta.
+    std::vector<std::uint64_t> total(m_num_ds, 0), last(m_num_ds, 0);
     auto record = [&](const Space& delta, std::uint64_t scale) {
-      std::vector<std::uint64_t> s(m_num_ds);
-      for (std::size_t p = 0; p < m_num_ds; ++p) s[p] = delta[p].size();
-      sizes.push_back(std::move(s));
-      scales.push_back(scale);
+      for (std::size_t p = 0; p < m_num_ds; ++p) {
+        last[p] = delta[p].size();
+        total[p] += last[p] * scale;
+      }
+    };
+    auto repeat_last = [&] {
+      for (std::size_t p = 0; p < m_num_ds; ++p) total[p] += last[p];
     };
     const bool run_last = m_imperfect;
     const bool run_second_last = m_imperfect;
@@ -307,7 +310,7 @@ class Analyzer {
     if (run_second_last && n >= 3) {
       Space delta = compute_deltas(level - 1);
       if (n >= 4) {
-        scales.back()++;
+        repeat_last();
       } else {
         record(delta, 1);
       }
@@ -317,7 +320,7 @@ class Analyzer {
     if (run_last && n >= 2) {
       Space delta = compute_deltas(level - 1);
       if (!run_second_last && n >= 3) {
-        scales.back()++;
+        repeat_last();
       } else {
         record(delta, 1);
         m_transform[dim] += scale;
@@ -328,9 +331,7 @@ class Analyzer {
 
     if (m_boundary[u(level - 1)]) {
       for (std::size_t p = 0; p < m_num_ds; ++p) {
-        std::uint64_t total = 0;
-        for (std::size_t i = 0; i < sizes.size(); ++i) total += sizes[i][p] * scales[i];
-        st.accesses[p][1] += static_cast<double>(total) * static_cast<double>(m_num_epochs);
+        st.accesses[p][1] += static_cast<double>(total[p]) * static_cast<double>(m_num_epochs);
       }
     }
   }
