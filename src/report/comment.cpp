@@ -12,7 +12,7 @@ namespace {
 // the others.
 constexpr std::size_t k_cell_bytes = 400;
 
-// Room kept for the closing of the collapsed section, the truncation notice and the footer.
+// Room kept for the truncation notice (up to ~800 bytes with a long URL) and a margin.
 constexpr std::size_t k_tail_reserve = 1'200;
 
 bool is_plain_id_char(char c) {
@@ -178,7 +178,7 @@ std::string render_comment(const AuditRecord& record, const RenderOptions& optio
       if (c.verdict == v) attention.push_back(&c);
     }
   }
-  std::size_t listed = 0;
+  std::size_t listed_discrepant = 0, listed_blocked = 0, listed_verified = 0;
   std::string body;
   if (!attention.empty()) {
     const std::string section = "### Needs attention\n\n| Verdict | Claim | Expected | Measured | Error | Claim file |\n"
@@ -191,7 +191,7 @@ std::string render_comment(const AuditRecord& record, const RenderOptions& optio
         if (row.size() > room) break;
         room -= row.size();
         body += row;
-        ++listed;
+        ++(c->verdict == Verdict::discrepant ? listed_discrepant : listed_blocked);
       }
       body += "\n";
     }
@@ -203,27 +203,34 @@ std::string render_comment(const AuditRecord& record, const RenderOptions& optio
                              (verified == 1 ? "" : "s") +
                              "</summary>\n\n| Claim | Expected | Measured | Error | Tolerance |\n|---|---|---|---|---|\n";
     const std::string close = "\n</details>\n\n";
+    std::string rows;
     if (open.size() + close.size() <= room) {
       room -= open.size() + close.size();
-      body += open;
       for (const auto& c : record.claims) {
         if (c.verdict != Verdict::verified) continue;
         std::string row = verified_row(c);
         if (row.size() > room) break;
         room -= row.size();
-        body += row;
-        ++listed;
+        rows += row;
+        ++listed_verified;
       }
-      body += close;
     }
+    // A collapsed section with no row in it would only hide that nothing fits.
+    if (listed_verified > 0) body += open + rows + close;
   }
 
   std::string out = head + body;
   const std::size_t total = record.claims.size();
+  const std::size_t listed = listed_discrepant + listed_blocked + listed_verified;
   if (listed < total) {
-    out += "> [!WARNING]\n> This comment lists " + std::to_string(listed) + " of " + std::to_string(total) +
-           " claims: it is cut to fit " + layout.limit_name + ". " +
-           full_report_place(record, options) + ".\n\n";
+    const auto of = [](std::size_t shown, int all, const char* what) {
+      return std::to_string(shown) + " of " + std::to_string(all) + " " + what;
+    };
+    out += "> [!WARNING]\n> This comment lists " + std::to_string(listed) + " of " + std::to_string(total) + " claims (" +
+           of(listed_discrepant, record.summary.discrepant, "discrepant") + ", " +
+           of(listed_blocked, record.summary.blocked, "blocked") + ", " +
+           of(listed_verified, record.summary.verified, "verified") + "): it is cut to fit " + layout.limit_name +
+           ". " + full_report_place(record, options) + ".\n\n";
   }
   out += tail_footer;
   // The reserve above makes this unreachable; it guards the limit should a part grow.
