@@ -241,7 +241,6 @@ class CommandAdapter final : public Adapter {
     details.push_back({"program", result.program.empty() ? "(not found)" : program_name(job, result.program)});
     details.push_back({"ended", std::string(process_end_name(result.end))});
     if (result.end == ProcessEnd::exited) details.push_back({"exit status", std::to_string(result.exit_code)});
-    details.push_back({"duration", std::to_string(result.duration.count()) + " ms"});
     details.push_back({"stdout", size_text(result.out_bytes) + (result.out_truncated() ? " (cut)" : "")});
     details.push_back({"stderr", size_text(result.err_bytes) + (result.err_truncated() ? " (cut)" : "")});
     const auto lines = first_lines(result.err, k_stderr_lines);

@@ -13,8 +13,11 @@
 //   the first lines of stderr.
 // - stdout and stderr are kept up to 16 MiB each; a value is never read from a cut stdout.
 // - An output_file the command did not (re)write is never read: a stale file is not a result.
-// - The record gets the resolved program, exit status, duration, output sizes and the first
-//   lines of stderr (details), and the program's version when options.version_argv says how.
+// - The record gets the resolved program, exit status, output sizes and the first lines of
+//   stderr (details), and the program's version when options.version_argv says how. The run's
+//   duration is the claim's duration_ms in the record (timings stay out of the details so a
+//   re-audit gives the same record apart from timings; a blocked reason for a timeout names the
+//   limit, not the time taken).
 
 #include <memory>
 
