@@ -125,8 +125,10 @@ class CommandAdapter final : public Adapter {
     request.environment = child_environment(*spec, search_path);
     request.search_path = search_path;
     request.timeout = job.policy.timeout;
-    if (spec->argv.front().find('/') != std::string::npos) {
-      // A program named by a path is part of the repository's evidence: it must be inside.
+    const std::string& program_arg = spec->argv.front();
+    if (program_arg.find('/') != std::string::npos && program_arg.front() != '/') {
+      // A program named by a relative path is part of the repository's evidence: it must be
+      // inside. An absolute path names an installed program (like a bare name found on PATH).
       try {
         const fs::path program = job.sandbox.resolve(cwd, spec->argv.front());
         request.argv.front() = program.string();
@@ -254,7 +256,7 @@ class CommandAdapter final : public Adapter {
                       Measurement& m) const {
     ProcessRequest request = main_request;
     request.argv = spec.version_argv;
-    if (request.argv.front().find('/') != std::string::npos) {
+    if (request.argv.front().find('/') != std::string::npos && request.argv.front().front() != '/') {
       try {
         request.argv.front() = job.sandbox.resolve(main_request.working_dir, spec.version_argv.front()).string();
       } catch (const PathError& e) {

@@ -8,7 +8,8 @@
 //   whole group at RunPolicy::timeout (blocked: timeout).
 // - The environment is PATH (the auditor's), LC_ALL=C (so numbers print with a '.'), and what
 //   options.env lists; nothing else is inherited.
-// - A program named by a path must be inside the repository; a bare name is looked up on PATH.
+// - A program named by a relative path must be inside the repository; a bare name is looked up
+//   on PATH; an absolute path names an installed program and is run as it is.
 //   Not found: blocked (tool_missing). Non-zero exit or a signal: blocked (adapter_error) with
 //   the first lines of stderr.
 // - stdout and stderr are kept up to 16 MiB each; a value is never read from a cut stdout.

@@ -215,6 +215,14 @@ TEST(CommandAdapter, AProgramPathOutsideTheRepositoryIsRefused) {
   EXPECT_EQ(blocked(f.run(claim)).kind, BlockKind::outside_repository);
 }
 
+TEST(CommandAdapter, AnAbsoluteProgramPathNamesAnInstalledProgram) {
+  Fixture f;
+  const auto m = measured(f.run(make_claim({{"argv", {"/bin/sh", "-c", "echo v=4"}}}, regex("v=(\\d+)"))));
+  EXPECT_EQ(m.value, 4);
+  EXPECT_EQ(detail(m, "program"), "/bin/sh");
+  EXPECT_EQ(blocked(f.run(make_claim({{"argv", {"/nonexistent/tool"}}}, regex("(\\d+)")))).kind, BlockKind::tool_missing);
+}
+
 TEST(CommandAdapter, ACwdOutsideTheRepositoryIsRefused) {
   Fixture f;
   const auto claim = make_claim({{"argv", {"true"}}, {"cwd", "../.."}}, regex("(\\d+)"));
