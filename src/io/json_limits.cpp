@@ -1,6 +1,10 @@
 #include "io/json_limits.hpp"
 
+#include <optional>
+#include <set>
+#include <string>
 #include <tuple>
+#include <vector>
 
 #include "core/diagnostics.hpp"
 
@@ -45,8 +49,52 @@ nlohmann::json parse_json_bounded(std::string_view content, const std::filesyste
     throw InputError(file, line, column,
                      "JSON nests deeper than " + std::to_string(k_max_json_depth) + " levels");
   }
+  // Keys seen per open object, to refuse a repeated key: nlohmann keeps the last value, while a
+  // reader of the file (a reviewer of a claim) sees the first.
+  std::vector<std::set<std::string>> keys;
+  std::size_t key_index = 0;
+  std::optional<std::pair<std::size_t, std::string>> duplicate;  // index among all keys, key
+  const nlohmann::json::parser_callback_t on_event = [&](int, nlohmann::json::parse_event_t event,
+                                                         nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      keys.emplace_back();
+    } else if (event == Event::object_end && !keys.empty()) {
+      keys.pop_back();
+    } else if (event == Event::key && !keys.empty()) {
+      const std::string& key = parsed.get_ref<const std::string&>();
+      if (!keys.back().insert(key).second && !duplicate) duplicate.emplace(key_index, key);
+      ++key_index;
+    }
+    return true;
+  };
   try {
-    return nlohmann::json::parse(content);
+    nlohmann::json document = nlohmann::json::parse(content, on_event);
+    if (duplicate) {
+      // The n-th key of the document is the n-th string token followed by ':'.
+      std::size_t offset = 0;
+      std::size_t n = 0;
+      for (std::size_t i = 0; i < content.size(); ++i) {
+        if (content[i] != '"') continue;
+        const std::size_t start = i;
+        for (++i; i < content.size() && content[i] != '"'; ++i) {
+          if (content[i] == '\\') ++i;
+        }
+        std::size_t next = i + 1;
+        while (next < content.size() && (content[next] == ' ' || content[next] == '\t' || content[next] == '\n' ||
+                                         content[next] == '\r')) {
+          ++next;
+        }
+        if (next < content.size() && content[next] == ':' && n++ == duplicate->first) {
+          offset = start;
+          break;
+        }
+      }
+      auto [line, column] = line_column(content, offset);
+      throw InputError(file, line, column, "duplicate key \"" + duplicate->second + "\"",
+                       "a key may appear once per object; readers disagree on which value counts");
+    }
+    return document;
   } catch (const nlohmann::json::parse_error& e) {
     // e.byte is 1-based and points just past the offending character.
     const std::size_t offset = e.byte > 0 ? e.byte - 1 : 0;
