@@ -6,6 +6,7 @@
 // each kind says how many more the report holds. Text from claims is escaped as the Actions
 // runner unescapes it (actions/toolkit `command.ts`): in the message %, CR and LF; in a property
 // also ':' and ','. A claim can therefore never end a command line or start a new command.
+// Beyond that, a "::" in claim text is written ":\u200b:", so no command mark appears anywhere.
 
 #include <cstddef>
 #include <string>

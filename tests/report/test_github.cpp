@@ -83,10 +83,16 @@ TEST(GithubAnnotations, HostileTextCannotStartOrEndACommand) {
   EXPECT_TRUE(lines[1].starts_with("::warning file=claims/y.claim.json,line=7,title=claimcheck%3A y blocked::"))
       << lines[1];
   EXPECT_EQ(lines[2], "claimcheck: 2 claims: 0 verified, 1 discrepant, 1 blocked");
-  EXPECT_NE(lines[0].find("%3A") , std::string::npos);
-  EXPECT_NE(lines[0].find("::error::pwned%0A::set-env name=X::1%0D%0A%250A%2525 50%25 done"), std::string::npos)
+  EXPECT_NE(lines[0].find(":\u200b:error:\u200b:pwned%0A:\u200b:set-env name=X:\u200b:1%0D%0A%250A%2525 50%25 done"),
+            std::string::npos)
       << lines[0];
-  EXPECT_NE(lines[1].find("To unblock: %0A::stop-commands::token%0A"), std::string::npos) << lines[1];
+  EXPECT_NE(lines[1].find("To unblock: %0A:\u200b:stop-commands:\u200b:token%0A"), std::string::npos) << lines[1];
+  // Past the command's own "::", no command mark is left.
+  for (const auto& line : {lines[0], lines[1]}) {
+    const auto data = line.find("::", 2);
+    ASSERT_NE(data, std::string::npos);
+    EXPECT_EQ(line.find("::", data + 2), std::string::npos) << line;
+  }
   EXPECT_EQ(out.find('\r'), std::string::npos);
 }
 
