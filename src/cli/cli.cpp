@@ -252,10 +252,10 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   auto* adapters_cmd = app.add_subcommand("adapters", "list adapters, their versions and metrics");
 
   std::string model_tool;
-  std::vector<std::string> model_args;
-  auto* model_cmd = app.add_subcommand("model", "run a tool's native model directly on its own input files");
+  auto* model_cmd = app.add_subcommand(
+      "model", "run a tool's native model directly on its own input files: claimcheck model TOOL ARGS... "
+               "(see claimcheck model TOOL --help)");
   model_cmd->add_option("tool", model_tool, "the tool (run `claimcheck adapters`)")->required();
-  model_cmd->add_option("args", model_args, "the tool's arguments (see `claimcheck model TOOL --help`)");
   model_cmd->prefix_command();
 
   std::vector<ExtraCommand> extras;

@@ -177,3 +177,43 @@ TEST(Cli, UsageErrorsExitTwo) {
 
 }  // namespace
 }  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+TEST(RenderCommand, BadRecordNamesFieldAndLine) {
+  test::TempDir dir;
+  dir.write("r.json", "{\n  \"schema_version\": 1,\n  \"provenance\": {\"git\": {\"in_repository\": \"yes\"}},\n  \"claims\": []\n}\n");
+  const auto r = test::run({"render", "r.json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "claimcheck: error: r.json:3:43 (/provenance/git/in_repository): \"in_repository\" must be true or false\n"
+            "      \"provenance\": {\"git\": {\"in_repository\": \"yes\"}},\n"
+            "                                              ^\n"
+            "claimcheck: 1 error\n");
+  const auto missing = test::run({"render", "nope.json"}, dir.path());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "claimcheck: error: nope.json: cannot read the record\nclaimcheck: 1 error\n");
+}
+
+TEST(ModelCommand, UnknownToolIsAUsageError) {
+  const auto r = test::run({"model", "gem5"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("claimcheck: error: no native model for \"gem5\"; models: ", 0), 0u) << r.err;
+}
+
+}  // namespace
+}  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+TEST(ModelCommand, PassesEveryArgumentToTheTool) {
+  // Options with separate values must reach the tool's own parser intact.
+  const auto r = test::run({"model", "astra-sim", "--network", "missing.yml", "--system", "s.json", "--workload", "w"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing.yml"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace claimcheck
