@@ -97,7 +97,8 @@ std::string footer(const AuditRecord& record) {
 // `text` cut at a line end so that it fits `max` bytes, with a note when cut.
 std::string fit_preface(const std::string& text, std::size_t max) {
   if (text.size() <= max) return text;
-  const std::string note = "\n_(cut to fit; the full comparison is in the report)_\n";
+  // A blank line first: a paragraph right under a table row would be read as one more row.
+  const std::string note = "\n\n_(cut to fit; the full comparison is in the report)_\n";
   std::size_t end = text.rfind('\n', max > note.size() ? max - note.size() : 0);
   if (end == std::string::npos) end = 0;
   return text.substr(0, end) + note;

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/units.hpp"
+#include "report/comment.hpp"
 #include "report/record_json.hpp"
 #include "report/sample_records.hpp"
 #include "support/support.hpp"
@@ -128,6 +129,24 @@ TEST(Diff, HostileTitlesAreEscaped) {
   EXPECT_EQ(out.find("@octocat"), std::string::npos);
   const auto row = out.substr(out.find("| \u2795"));
   EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 6) << row;
+}
+
+TEST(Diff, ACommentWithAHugeComparisonStillFits) {
+  std::vector<ClaimResult> base_claims, head_claims;
+  for (int i = 0; i < 5'000; ++i) {
+    base_claims.push_back(test::verified_claim("c" + std::to_string(i)));
+    head_claims.push_back(test::discrepant_claim("c" + std::to_string(i)));
+  }
+  CommentLayout layout;
+  layout.preface = render_diff_markdown(diff_records(record_of(base_claims), record_of(head_claims)));
+  ASSERT_GT(layout.preface.size(), k_github_comment_limit);
+  const std::string out = render_comment(record_of(head_claims), RenderOptions{}, layout);
+  EXPECT_LE(out.size(), k_comment_budget);
+  // The comparison takes at most half, cut at a row, and says so; the claims still get the rest.
+  EXPECT_NE(out.find("**5000 regressions**"), std::string::npos);
+  EXPECT_NE(out.find("(+9.76%) |\n\n_(cut to fit; the full comparison is in the report)_\n"), std::string::npos);
+  EXPECT_NE(out.find("### Needs attention"), std::string::npos);
+  EXPECT_NE(out.find("This comment lists "), std::string::npos);
 }
 
 TEST(DiffCommand, ReadsRecordsAndSetsTheExitCode) {
