@@ -175,7 +175,7 @@ std::string describe_http_failure(const HttpResponse& response, const std::strin
       return "GitHub refused " + what + " (" + quoted +
              "): the token may not write comments here. A workflow needs `permissions: issues: write` and "
              "`pull-requests: write`; on a pull_request from a fork GITHUB_TOKEN is always read-only, so post from a "
-             "separate workflow_run workflow (docs/ci.md).";
+             "separate workflow_run workflow (.github/actions/claimcheck/README.md).";
     case 404:
       return "GitHub found nothing while " + what + " (" + quoted +
              "): check --repo OWNER/NAME, the issue number and --api; a private repository also answers 404 to a "
