@@ -28,13 +28,23 @@ std::string measured_text(const ClaimResult& c) {
 std::string markdown_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '|': out += "&#124;"; break;
       case '@': out += "&#64;"; break;  // no @mentions from claim text
+      case ':':
+        // "::" at the start of a line is a GitHub workflow command when a report is printed in
+        // a workflow step (::add-mask::, ::error::); break every pair.
+        if (i + 1 < text.size() && text[i + 1] == ':') {
+          out += "&#58;";
+        } else {
+          out += c;
+        }
+        break;
       case '\n':
       case '\r': out += ' '; break;
       case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':

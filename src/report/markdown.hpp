@@ -9,7 +9,8 @@
 namespace claimcheck {
 
 // Escapes text from claims and artifacts for Markdown and the HTML GitHub accepts inside it:
-// it can neither format, link, mention, nor break a table row.
+// it can neither format, link, mention, break a table row, nor start a GitHub workflow command
+// ("::") when the report is printed in a workflow step.
 std::string markdown_escape(std::string_view text);
 
 // "12 claims: 9 verified, 2 discrepant, 1 blocked"
