@@ -14,6 +14,37 @@ namespace {
 using Space = std::vector<BoxSet>;     // one point set per data space
 using Stamp = std::vector<unsigned>;   // spatial coordinates of an instance, outermost first
 
+// A prefix of a stamp, looked up without copying it.
+struct StampView {
+  const unsigned* first;
+  const unsigned* last;
+};
+
+// Lexicographic order of stamps, also between a stamp and a view (the order std::vector uses).
+struct StampLess {
+  using is_transparent = void;
+  static bool less(const unsigned* a0, const unsigned* a1, const unsigned* b0, const unsigned* b1) {
+    return std::lexicographical_compare(a0, a1, b0, b1);
+  }
+  bool operator()(const Stamp& a, const Stamp& b) const { return a < b; }
+  bool operator()(const Stamp& a, const StampView& b) const {
+    return less(a.data(), a.data() + a.size(), b.first, b.last);
+  }
+  bool operator()(const StampView& a, const Stamp& b) const {
+    return less(a.first, a.last, b.data(), b.data() + b.size());
+  }
+};
+
+template <typename T>
+using StampMap = std::map<Stamp, T, StampLess>;
+
+template <typename T>
+T& lookup(StampMap<T>& m, const StampView& key) {
+  auto it = m.find(key);
+  if (it != m.end()) return it->second;
+  return m.emplace(Stamp(key.first, key.last), T{}).first->second;
+}
+
 // What one loop level remembers for one instance.
 struct ElementState {
   Space last_point_set;
@@ -79,7 +110,7 @@ class Analyzer {
   std::vector<std::size_t> m_storage_level;
   std::vector<std::uint64_t> m_fanout, m_fanout_x, m_fanout_y;
   std::vector<std::vector<std::int64_t>> m_vector_strides, m_mold_high, m_mold_high_residual;
-  std::vector<std::map<Stamp, ElementState>> m_live;
+  std::vector<StampMap<ElementState>> m_live;
   bool m_imperfect = false;
 
   // Live walk state.
@@ -87,7 +118,26 @@ class Analyzer {
   std::vector<std::int64_t> m_transform;  // per problem dimension
   std::uint64_t m_num_epochs = 1;
   Stamp m_space_stamp;
-  std::map<Stamp, double> m_compute_info;
+  StampMap<double> m_compute_info;  // temporal innermost level: per instance stamp
+  // Spatial innermost level: per stamp prefix, per last stamp coordinate.
+  struct ComputeRow {
+    std::vector<double> value;
+    std::vector<char> present;
+    std::size_t count = 0;
+    void add(std::uint64_t idx, double v) {
+      if (idx >= present.size()) {
+        present.resize(idx + 1, 0);
+        value.resize(idx + 1, 0.0);
+      }
+      if (!present[idx]) {
+        present[idx] = 1;
+        ++count;
+      }
+      value[idx] += v;
+    }
+  };
+  StampMap<ComputeRow> m_spatial_compute;
+  mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
   const Loop& loop(int level) const { return m_nest.loops[static_cast<std::size_t>(level)]; }
@@ -152,7 +202,7 @@ class Analyzer {
     m_transform.assign(m_num_dims, 0);
   }
 
-  ElementState& state_for(int level, const Stamp& key) {
+  ElementState& state_for(int level, const StampView& key) {
     auto& states = m_live[u(level)];
     auto it = states.find(key);
     if (it != states.end()) return it->second;
@@ -162,10 +212,12 @@ class Analyzer {
     st.max_size.assign(m_num_ds, 0);
     st.accesses.resize(m_num_ds);
     st.link_transfers.assign(m_num_ds, 0);
-    return states.emplace(key, std::move(st)).first->second;
+    return states.emplace(Stamp(key.first, key.last), std::move(st)).first->second;
   }
 
-  Stamp all_but_last() const { return Stamp(m_space_stamp.begin(), m_space_stamp.end() - 1); }
+  StampView all_but_last() const {
+    return {m_space_stamp.data(), m_space_stamp.data() + m_space_stamp.size() - 1};
+  }
 
   bool is_last_global(int level, int dim) const {
     for (int l = level; l < static_cast<int>(m_nest.loops.size()); ++l) {
@@ -219,12 +271,27 @@ class Analyzer {
     return project(low, high);
   }
 
-  Space point_at_indices() const {
+  DimPoint indices_point() const {
     DimPoint p{};
     for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
       p[u(loop(l).dim)] += m_vector_strides[u(l)][u(loop(l).dim)] * m_indices[u(l)];
     }
-    return project(p, p);
+    return p;
+  }
+
+  // The corner of project(at, at)[p] (low == high, so both coefficient signs give the same sum).
+  Point point_corner(const DimPoint& at, std::size_t p) const {
+    const auto& ds = m_problem.shape.data_spaces[p];
+    Point out{};
+    for (std::size_t r = 0; r < ds.projection.size(); ++r) {
+      std::int64_t lo = 0;
+      for (const auto& t : ds.projection[r]) {
+        const std::int64_t v = at[u(t.dimension)];
+        lo += t.coefficient >= 0 ? v * m_problem.coefficients[u(t.coefficient)] : v;
+      }
+      out[r] = lo;
+    }
+    return out;
   }
 
   Space compute_deltas(int level) {
@@ -269,7 +336,7 @@ class Analyzer {
     const std::int64_t n = end;
     if (level == 0) {
       const double body = static_cast<double>(n) * static_cast<double>(m_num_epochs);
-      m_compute_info[all_but_last()] += body;
+      lookup(m_compute_info, all_but_last()) += body;
       for (std::size_t p = 0; p < m_num_ds; ++p) st.accesses[p][1] += body;
       return;
     }
@@ -354,22 +421,22 @@ class Analyzer {
     const std::int64_t end = is_last_global(level + 1, l.dim) ? l.residual_end : l.end;
     base_index *= static_cast<std::uint64_t>(end);
     if (level == 0) {
+      ComputeRow& row = lookup(m_spatial_compute, all_but_last());
       for (m_indices[0] = 0; m_indices[0] < end; ++m_indices[0]) {
         const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[0]);
-        Space point = point_at_indices();
+        const DimPoint at = indices_point();
         if (!deltas.has_base) {
-          deltas.base = point;
+          deltas.base = project(at, at);
           deltas.has_base = true;
         }
         Point* off = deltas.at(idx);
         for (std::size_t p = 0; p < m_num_ds; ++p) {
-          const Box& a = point[p].boxes().front();
+          // A single point projects to one unit box whose corner is the projected point.
           const Box& b = deltas.base[p].boxes().front();
-          off[p] = Point{};
-          for (int r = 0; r < m_ranks[p]; ++r) off[p][r] = a.lo[r] - b.lo[r];
+          off[p] = point_corner(at, p);
+          for (int r = 0; r < m_ranks[p]; ++r) off[p][r] -= b.lo[r];
         }
-        m_space_stamp.back() = static_cast<unsigned>(idx);
-        m_compute_info[m_space_stamp] += static_cast<double>(m_num_epochs);
+        row.add(idx, static_cast<double>(m_num_epochs));
       }
       return;
     }
@@ -428,6 +495,44 @@ class Analyzer {
   using Deltas = SpatialDeltas;
   using Flags = std::vector<std::vector<char>>;  // per data space, per spatial index: still unaccounted
 
+  // Groups equal offsets by counting in a dense table when their bounding range is small: each
+  // group of g equal offsets adds `size` x epochs to stats[g] (the same amount for every group, so
+  // the visiting order does not matter). False when the range is too large for the table.
+  bool group_by_counting(const std::vector<const Point*>& keyed, int rank, std::uint64_t size,
+                         std::map<std::uint64_t, double>& stats) const {
+    if (keyed.empty()) return true;
+    Point lo = *keyed.front(), hi = *keyed.front();
+    for (const Point* k : keyed) {
+      for (int r = 0; r < rank; ++r) {
+        lo[r] = std::min(lo[r], (*k)[r]);
+        hi[r] = std::max(hi[r], (*k)[r]);
+      }
+    }
+    const std::uint64_t limit = 4 * keyed.size() + 1024;
+    std::uint64_t cells = 1;
+    std::array<std::uint64_t, k_max_rank> radix{};
+    for (int r = 0; r < rank; ++r) {
+      radix[u(r)] = cells;
+      cells *= static_cast<std::uint64_t>(hi[r] - lo[r]) + 1;
+      if (cells > limit) return false;
+    }
+    auto key = [&](const Point* k) {
+      std::uint64_t v = 0;
+      for (int r = 0; r < rank; ++r) v += static_cast<std::uint64_t>((*k)[r] - lo[r]) * radix[u(r)];
+      return v;
+    };
+    m_counts.assign(cells, 0);
+    for (const Point* k : keyed) ++m_counts[key(k)];
+    const double amount = static_cast<double>(size) * static_cast<double>(m_num_epochs);
+    for (const Point* k : keyed) {
+      auto& c = m_counts[key(k)];
+      if (c == 0) continue;
+      stats[c] += amount;
+      c = 0;
+    }
+    return true;
+  }
+
   // Equal deltas (among those still unaccounted) form one multicast: the parent sends the data
   // once. Deltas are translates of one set, so they are equal exactly when their offsets are.
   Stats multicast(int level, const Deltas& deltas, Flags& unaccounted) const {
@@ -450,6 +555,7 @@ class Analyzer {
         continue;
       }
       const int rank = m_ranks[p];
+      if (group_by_counting(keyed, rank, size, out[p])) continue;
       auto less = [rank](const Point* a, const Point* b) {
         for (int r = 0; r < rank; ++r) {
           if ((*a)[r] != (*b)[r]) return (*a)[r] < (*b)[r];
@@ -469,7 +575,8 @@ class Analyzer {
 
   // Deltas a neighbour held one step earlier are taken from it instead of from the parent.
   std::vector<std::uint64_t> link_transfers(int level, const Deltas& deltas, Flags& unaccounted,
-                                            ElementState& st) const {
+                                            const ElementState& st, bool& remember) const {
+    remember = false;
     std::vector<std::uint64_t> out(m_num_ds, 0);
     const std::size_t s = m_storage_level[u(level)];
     const std::uint64_t h_size = std::max(m_nest.physical_fanout_x[s], m_fanout_x[u(level)]);
@@ -547,10 +654,7 @@ class Analyzer {
         }
       }
     }
-    st.has_prev_spatial = true;
-    st.prev_base = deltas.base;
-    st.prev_offsets = deltas.offsets;
-    st.prev_present = deltas.present;
+    remember = true;  // the caller stores these deltas as the previous ones once done with them
     return out;
   }
 
@@ -568,7 +672,8 @@ class Analyzer {
     Flags unaccounted = all;
     const Stats without = multicast(level, deltas, unaccounted);
     unaccounted = all;
-    const auto links = link_transfers(level, deltas, unaccounted, st);
+    bool remember = false;
+    const auto links = link_transfers(level, deltas, unaccounted, st, remember);
     bool any_link = false;
     for (auto l : links) any_link = any_link || l > 0;
     const Stats with = any_link ? multicast(level, deltas, unaccounted) : without;
@@ -584,6 +689,12 @@ class Analyzer {
         chosen = &with[p];
       }
       for (const auto& [mc, acc] : *chosen) st.accesses[p][mc] += acc;
+    }
+    if (remember) {
+      st.has_prev_spatial = true;
+      st.prev_base = std::move(deltas.base);
+      st.prev_offsets = std::move(deltas.offsets);
+      st.prev_present = std::move(deltas.present);
     }
   }
 
@@ -622,9 +733,17 @@ class Analyzer {
     for (int l = 0; l < n; ++l) {
       if (spatial(l) && !m_master[u(l)]) continue;
       out.compute_replication = m_num_spatial_elems[u(l)] * m_fanout[u(l)];
+      // Every value is a whole number of operations (far below 2^53), so the sum is exact in any order.
       double sum = 0;
+      std::size_t count = m_compute_info.size();
       for (const auto& [k, v] : m_compute_info) sum += v;
-      out.compute_accesses = m_compute_info.empty() ? 0 : sum / static_cast<double>(m_compute_info.size());
+      for (const auto& [k, row] : m_spatial_compute) {
+        count += row.count;
+        for (std::size_t i = 0; i < row.present.size(); ++i) {
+          if (row.present[i]) sum += row.value[i];
+        }
+      }
+      out.compute_accesses = count == 0 ? 0 : sum / static_cast<double>(count);
       break;
     }
   }

@@ -1,6 +1,7 @@
 #include "adapters/timeloop/point_set.hpp"
 
 #include <cmath>
+#include <utility>
 
 namespace claimcheck::timeloop {
 namespace {
@@ -64,7 +65,7 @@ void BoxSet::subtract(const BoxSet& other) {
   for (const auto& b : other.m_boxes) {
     next.clear();
     for (const auto& a : m_boxes) box_minus(a, b, m_rank, next);
-    m_boxes = next;
+    std::swap(m_boxes, next);
   }
 }
 
