@@ -609,44 +609,50 @@ class Analyzer {
       }
       any = std::any_of(possible.begin(), possible.end(), [](bool b) { return b; });
       if (any) {
-        std::vector<std::vector<char>> reuse(m_num_ds, std::vector<char>(h_size * v_size, 0));
-        auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
-          if (cur >= deltas.present.size() || !deltas.present[cur]) return;
-          if (prev >= st.prev_present.size() || !st.prev_present[prev]) return;
-          const Point* co = &deltas.offsets[cur * m_num_ds];
-          const Point* po = &st.prev_offsets[prev * m_num_ds];
-          for (std::size_t p = 0; p < m_num_ds; ++p) {
-            if (!possible[p] || reuse[p][cur]) continue;
-            const int rank = m_ranks[p];
+        // Per data space (results are independent across data spaces), each pair of neighbours.
+        const std::uint64_t cells = h_size * v_size;
+        const std::size_t n_cur = deltas.present.size();
+        const std::size_t n_prev = st.prev_present.size();
+        std::vector<char> reuse(m_num_ds * cells, 0);
+        for (std::size_t p = 0; p < m_num_ds; ++p) {
+          if (!possible[p]) continue;
+          char* used = &reuse[p * cells];
+          const int rank = m_ranks[p];
+          const Point& want = base_shift[p];
+          auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
+            if (cur >= n_cur || !deltas.present[cur] || used[cur]) return;
+            if (prev >= n_prev || !st.prev_present[prev]) return;
+            const Point& co = deltas.offsets[cur * m_num_ds + p];
+            const Point& po = st.prev_offsets[prev * m_num_ds + p];
             if (single[p]) {
               // One box each, same extents: equal exactly when the offsets differ by the base shift.
               bool eq = true;
-              for (int r = 0; r < rank && eq; ++r) eq = co[p][r] - po[p][r] == base_shift[p][r];
-              if (eq) reuse[p][cur] = 1;
-              continue;
+              for (int r = 0; r < rank && eq; ++r) eq = co[r] - po[r] == want[r];
+              if (eq) used[cur] = 1;
+              return;
             }
             Point shift{};
-            for (int r = 0; r < rank; ++r) shift[r] = po[p][r] - co[p][r];
-            if (deltas.base[p].same_as_shifted(st.prev_base[p], shift)) reuse[p][cur] = 1;
+            for (int r = 0; r < rank; ++r) shift[r] = po[r] - co[r];
+            if (deltas.base[p].same_as_shifted(st.prev_base[p], shift)) used[cur] = 1;
+          };
+          auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
+          if (v_size > 1) {
+            for (std::uint64_t h = 0; h < h_size; ++h)
+              for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
+            for (std::uint64_t h = 0; h < h_size; ++h)
+              for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
           }
-        };
-        auto at = [&](std::uint64_t h, std::uint64_t v) { return v * h_size + h; };
-        if (v_size > 1) {
-          for (std::uint64_t h = 0; h < h_size; ++h)
-            for (std::uint64_t v = 1; v < v_size; ++v) compare(at(h, v), at(h, v - 1));
-          for (std::uint64_t h = 0; h < h_size; ++h)
-            for (std::uint64_t v = 0; v + 1 < v_size; ++v) compare(at(h, v), at(h, v + 1));
+          if (h_size > 1) {
+            for (std::uint64_t v = 0; v < v_size; ++v)
+              for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
+            for (std::uint64_t v = 0; v < v_size; ++v)
+              for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
+          }
         }
-        if (h_size > 1) {
-          for (std::uint64_t v = 0; v < v_size; ++v)
-            for (std::uint64_t h = 1; h < h_size; ++h) compare(at(h, v), at(h - 1, v));
-          for (std::uint64_t v = 0; v < v_size; ++v)
-            for (std::uint64_t h = 0; h + 1 < h_size; ++h) compare(at(h, v), at(h + 1, v));
-        }
-        for (std::size_t idx = 0; idx < deltas.present.size(); ++idx) {
+        for (std::size_t idx = 0; idx < n_cur; ++idx) {
           if (!deltas.present[idx]) continue;
           for (std::size_t p = 0; p < m_num_ds; ++p) {
-            if (idx < reuse[p].size() && reuse[p][idx]) {
+            if (idx < cells && reuse[p * cells + idx]) {
               out[p] += deltas.base[p].size() * m_num_epochs;
               unaccounted[p][idx] = 0;
             }
@@ -661,8 +667,9 @@ class Analyzer {
   void compute_spatial(int level) {
     Deltas deltas;
     deltas.num_ds = m_num_ds;
-    deltas.present.reserve(m_fanout[u(level)]);
-    deltas.offsets.reserve(m_fanout[u(level)] * m_num_ds);
+    // Every spatial index is below the block's fanout; absent indices stay marked absent.
+    deltas.present.assign(m_fanout[u(level)], 0);
+    deltas.offsets.resize(m_fanout[u(level)] * m_num_ds);
     fill_spatial_deltas(level, deltas, 0, 0, level);
     if (!deltas.has_base) {
       for (std::size_t p = 0; p < m_num_ds; ++p) deltas.base.emplace_back(m_ranks[p]);
