@@ -138,6 +138,7 @@ class Analyzer {
   };
   StampMap<ComputeRow> m_spatial_compute;
   mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
+  std::vector<Point> m_corner, m_corner_step;   // scratch: per data space, innermost spatial loop
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
   const Loop& loop(int level) const { return m_nest.loops[static_cast<std::size_t>(level)]; }
@@ -422,19 +423,29 @@ class Analyzer {
     base_index *= static_cast<std::uint64_t>(end);
     if (level == 0) {
       ComputeRow& row = lookup(m_spatial_compute, all_but_last());
+      m_indices[0] = 0;
+      DimPoint at = indices_point();
+      if (end >= 1 && !deltas.has_base) {
+        deltas.base = project(at, at);
+        deltas.has_base = true;
+      }
+      // Projection is linear, so successive elements' corners differ by the projected step.
+      DimPoint step{};
+      step[u(l.dim)] = m_vector_strides[0][u(l.dim)];
+      m_corner.resize(m_num_ds);
+      m_corner_step.resize(m_num_ds);
+      for (std::size_t p = 0; p < m_num_ds && end >= 1; ++p) {
+        const Box& b = deltas.base[p].boxes().front();
+        m_corner[p] = point_corner(at, p);
+        for (int r = 0; r < m_ranks[p]; ++r) m_corner[p][r] -= b.lo[r];
+        m_corner_step[p] = point_corner(step, p);
+      }
       for (m_indices[0] = 0; m_indices[0] < end; ++m_indices[0]) {
         const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[0]);
-        const DimPoint at = indices_point();
-        if (!deltas.has_base) {
-          deltas.base = project(at, at);
-          deltas.has_base = true;
-        }
         Point* off = deltas.at(idx);
         for (std::size_t p = 0; p < m_num_ds; ++p) {
-          // A single point projects to one unit box whose corner is the projected point.
-          const Box& b = deltas.base[p].boxes().front();
-          off[p] = point_corner(at, p);
-          for (int r = 0; r < m_ranks[p]; ++r) off[p][r] -= b.lo[r];
+          off[p] = m_corner[p];
+          for (int r = 0; r < m_ranks[p]; ++r) m_corner[p][r] += m_corner_step[p][r];
         }
         row.add(idx, static_cast<double>(m_num_epochs));
       }
