@@ -138,6 +138,7 @@ class Analyzer {
   };
   StampMap<ComputeRow> m_spatial_compute;
   mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
+  mutable std::vector<std::uint64_t> m_keys;    // scratch: each grouped offset's table cell
   std::vector<Point> m_corner, m_corner_step;   // scratch: per data space, innermost spatial loop
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
@@ -533,10 +534,14 @@ class Analyzer {
       return v;
     };
     m_counts.assign(cells, 0);
-    for (const Point* k : keyed) ++m_counts[key(k)];
+    m_keys.resize(keyed.size());
+    for (std::size_t i = 0; i < keyed.size(); ++i) {
+      m_keys[i] = key(keyed[i]);
+      ++m_counts[m_keys[i]];
+    }
     const double amount = static_cast<double>(size) * static_cast<double>(m_num_epochs);
-    for (const Point* k : keyed) {
-      auto& c = m_counts[key(k)];
+    for (const std::uint64_t k : m_keys) {
+      auto& c = m_counts[k];
       if (c == 0) continue;
       stats[c] += amount;
       c = 0;
