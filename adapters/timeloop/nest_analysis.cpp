@@ -630,14 +630,17 @@ class Analyzer {
         const std::size_t n_cur = deltas.present.size();
         const std::size_t n_prev = st.prev_present.size();
         std::vector<char> reuse(m_num_ds * cells, 0);
+        // Every cell present now and one step earlier (the usual case): no per-pair presence checks.
+        bool dense = n_cur >= cells && n_prev >= cells;
+        for (std::uint64_t c = 0; c < cells && dense; ++c) dense = deltas.present[c] && st.prev_present[c];
         for (std::size_t p = 0; p < m_num_ds; ++p) {
           if (!possible[p]) continue;
           char* used = &reuse[p * cells];
           const int rank = m_ranks[p];
           const Point& want = base_shift[p];
           auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
-            if (cur >= n_cur || !deltas.present[cur] || used[cur]) return;
-            if (prev >= n_prev || !st.prev_present[prev]) return;
+            if (used[cur]) return;
+            if (!dense && (cur >= n_cur || !deltas.present[cur] || prev >= n_prev || !st.prev_present[prev])) return;
             const Point& co = deltas.offsets[cur * m_num_ds + p];
             const Point& po = st.prev_offsets[prev * m_num_ds + p];
             if (single[p]) {
