@@ -139,6 +139,7 @@ class Analyzer {
   StampMap<ComputeRow> m_spatial_compute;
   mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
   mutable std::vector<std::uint64_t> m_keys;    // scratch: each grouped offset's table cell
+  std::vector<std::vector<std::uint64_t>> m_level_total, m_level_last;  // scratch per loop level
   std::vector<Point> m_corner, m_corner_step;   // scratch: per data space, innermost spatial loop
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
@@ -200,6 +201,8 @@ class Analyzer {
       if (l.end != l.residual_end) m_imperfect = true;
     }
     m_live.assign(u(n), {});
+    m_level_total.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
+    m_level_last.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_indices.assign(u(n), 0);
     m_transform.assign(m_num_dims, 0);
   }
@@ -343,7 +346,11 @@ class Analyzer {
       return;
     }
     // Sum of delta sizes x the iterations each stands for; `last` repeats the latest delta.
-    std::vector<std::uint64_t> total(m_num_ds, 0), last(m_num_ds, 0);
+    // Per-level buffers: each level is on the recursion stack at most once.
+    std::vector<std::uint64_t>& total = m_level_total[u(level)];
+    std::vector<std::uint64_t>& last = m_level_last[u(level)];
+    total.assign(m_num_ds, 0);
+    last.assign(m_num_ds, 0);
     auto record = [&](const Space& delta, std::uint64_t scale) {
       for (std::size_t p = 0; p < m_num_ds; ++p) {
         last[p] = delta[p].size();
