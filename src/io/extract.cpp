@@ -34,10 +34,15 @@ double extract_json(const Extract& extract, std::string_view content, const std:
   } catch (const nlohmann::json::exception& e) {
     fail(file, 0, "invalid JSON pointer \"" + extract.json_pointer + "\"", "a pointer looks like \"/summary/cycles\"");
   }
-  if (!document.contains(pointer)) {
-    fail(file, 0, "JSON pointer \"" + extract.json_pointer + "\" selects nothing");
+  // contains() itself throws for some pointers ("//a" on an array: an empty array index).
+  const nlohmann::json* selected = nullptr;
+  try {
+    if (document.contains(pointer)) selected = &document.at(pointer);
+  } catch (const nlohmann::json::exception&) {
+    selected = nullptr;
   }
-  return from_json_value(document.at(pointer), extract.json_pointer, file);
+  if (!selected) fail(file, 0, "JSON pointer \"" + extract.json_pointer + "\" selects nothing");
+  return from_json_value(*selected, extract.json_pointer, file);
 }
 
 double aggregate(std::vector<double> values, const std::string& how, const std::filesystem::path& file) {
@@ -123,10 +128,12 @@ double extract_regex(const Extract& extract, std::string_view content, const std
   std::string captured;
   std::string selected;
   int matches = 0;
-  while (RE2::FindAndConsume(&input, re, &captured)) {
+  for (const char* before = input.data(); RE2::FindAndConsume(&input, re, &captured); before = input.data()) {
     selected = captured;
     if (matches++ == extract.occurrence) break;
     if (input.empty()) break;
+    // An empty match consumes nothing: step past it, or the same match repeats forever.
+    if (input.data() == before) input.remove_prefix(1);
   }
   if (matches == 0 || (extract.occurrence >= 0 && matches <= extract.occurrence)) {
     fail(file, 0, "regex \"" + extract.pattern + "\" does not match" +
