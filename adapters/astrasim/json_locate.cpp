@@ -28,6 +28,9 @@ nlohmann::json parse_json_file(const std::filesystem::path& file, const std::str
       }
     }
     throw InputError(file, line, column, "not valid JSON: " + std::string(e.what()));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("1e999"): nlohmann reports no position for it.
+    throw InputError(file, 0, 0, "not valid JSON: " + std::string(e.what()));
   }
 }
 

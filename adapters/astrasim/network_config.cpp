@@ -65,7 +65,7 @@ NetworkConfig parse_network_config(const std::filesystem::path& file, const std:
   }
   if (!root.IsMap()) throw InputError(file, 1, 1, "the network configuration must be a YAML mapping");
   for (const auto& kv : root) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = scalar_as<std::string>(file, kv.first, "key", "a string");
     if (std::find(k_keys.begin(), k_keys.end(), key) == k_keys.end()) {
       const std::string near = closest_match(key, k_keys);
       throw InputError(file, line_of(kv.first), column_of(kv.first), "unknown key \"" + key + "\"",

@@ -28,18 +28,30 @@ RunLog parse_run_log(const std::filesystem::path& file, const std::string& text)
   RunLog log;
   std::istringstream in(text);
   std::string raw;
+  int line_number = 0;
+  // The log's numbers are matched as digits; one too large for its type is a malformed log.
+  auto number = [&](auto convert, const std::string& digits) {
+    try {
+      return convert(digits);
+    } catch (const std::out_of_range&) {
+      throw InputError(file, line_number, 0, "number " + digits + " is too large");
+    }
+  };
+  auto to_index = [](const std::string& d) { return std::stoi(d); };
+  auto to_u64 = [](const std::string& d) { return std::stoull(d); };
   while (std::getline(in, raw)) {
+    ++line_number;
     if (!raw.empty() && raw.back() == '\r') raw.pop_back();
     const std::string line = strip_prefixes(raw);
     std::smatch m;
     if (std::regex_search(line, m, finished)) {
-      NpuResult& r = log.npus[std::stoi(m[1].str())];
-      r.finish_ns = std::stoull(m[2].str());
-      r.exposed_comm_ns = std::stoull(m[3].str());
+      NpuResult& r = log.npus[number(to_index, m[1].str())];
+      r.finish_ns = number(to_u64, m[2].str());
+      r.exposed_comm_ns = number(to_u64, m[3].str());
       r.compute_ns = r.finish_ns - r.exposed_comm_ns;
     } else if (std::regex_search(line, m, stat)) {
-      NpuResult& r = log.npus[std::stoi(m[1].str())];
-      const std::uint64_t v = std::stoull(m[3].str());
+      NpuResult& r = log.npus[number(to_index, m[1].str())];
+      const std::uint64_t v = number(to_u64, m[3].str());
       if (m[2].str() == "Wall time") {
         r.wall_ns = v;
       } else if (m[2].str() == "Comm time") {

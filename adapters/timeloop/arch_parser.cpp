@@ -233,6 +233,8 @@ std::optional<NameRange> parse_name_range(const std::string& text) {
   static const std::regex k_range(R"(^([^\[\]]+)\[(\d+)\.\.(\d+)\]$)");
   std::smatch m;
   if (std::regex_match(text, m, k_range)) {
+    // Bounds too large for 64 bits are not a range this parser accepts (the caller reports it).
+    if (m[2].length() > 18 || m[3].length() > 18) return std::nullopt;
     const auto lo = std::stoull(m[2].str());
     const auto hi = std::stoull(m[3].str());
     if (hi < lo) return std::nullopt;

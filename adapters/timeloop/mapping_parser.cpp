@@ -47,13 +47,20 @@ std::vector<Factor> parse_factors(const YNode& n, const Problem& problem, std::v
       const std::string dim = m[1].str();
       const int id = index_of(dims, dim);
       if (id < 0) fail_at(n, "factors name unknown dimension \"" + dim + "\"", hint_for(dim, dims));
-      std::int64_t end = std::stoll(m[2].str());
+      auto to_factor = [&](const std::string& digits) -> std::int64_t {
+        try {
+          return std::stoll(digits);
+        } catch (const std::out_of_range&) {
+          fail_at(n, "factor " + digits + " of \"" + dim + "\" is too large");
+        }
+      };
+      std::int64_t end = to_factor(m[2].str());
       if (end == 0) {
         end = problem.bounds[static_cast<std::size_t>(id)];
         warnings.push_back(level_name + ": factor " + dim + "=0 read as the whole dimension (" + std::to_string(end) + ")");
       }
       std::int64_t residual = end;
-      if (m[4].matched) residual = std::stoll(m[4].str());
+      if (m[4].matched) residual = to_factor(m[4].str());
       if (residual <= 0 || residual > end) {
         fail_at(n, "residual factor of \"" + dim + "\" must be between 1 and " + std::to_string(end));
       }
@@ -169,7 +176,7 @@ Mapping parse_mapping(const YNode& node, const Architecture& arch, const Problem
       if (id >= 0) {
         level = static_cast<std::size_t>(id);
       } else if (!t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-        level = std::stoull(t);
+        level = t.size() > 9 ? num_levels : std::stoull(t);
         if (level >= num_levels) fail_at(target_node, "target storage level id " + t + " out of range");
       } else {
         fail_at(target_node, "target storage level not found: " + t, hint_for(t, level_names));
