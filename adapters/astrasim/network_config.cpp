@@ -123,6 +123,17 @@ NetworkConfig parse_network_config(const std::filesystem::path& file, const std:
     }
     config.dims.push_back(dim);
   }
+  // Counts multiply across dimensions; past this the NPU ids no longer fit the model's ints.
+  constexpr std::int64_t k_max_npus = std::int64_t{1} << 24;
+  std::int64_t total = 1;
+  for (const auto& d : config.dims) {
+    total *= d.npus;
+    if (total > k_max_npus) {
+      throw InputError(file, line_of(npus), column_of(npus),
+                       "npus_count multiplies to more than " + std::to_string(k_max_npus) +
+                           " NPUs, more than the model supports");
+    }
+  }
   return config;
 }
 
