@@ -50,6 +50,12 @@ class Reader {
     if (!object.is_object() || !object.contains(key)) fail(pointer, std::string("missing key \"") + key + "\"");
     return object.at(key);
   }
+  // The member `key`, which must be an object (a section of the record).
+  const json& section(const json& object, const std::string& pointer, const char* key) const {
+    const json& value = at(object, pointer, key);
+    if (!value.is_object()) fail(pointer + "/" + key, std::string("\"") + key + "\" must be an object");
+    return value;
+  }
   std::string str(const json& object, const std::string& pointer, const char* key, bool required = true) const {
     if (!required && (!object.contains(key) || object.at(key).is_null())) return {};
     const json& v = at(object, pointer, key);
@@ -232,8 +238,8 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     r.fail("/schema_version", "unsupported schema_version " + std::to_string(record.schema_version) + ", expected " +
                                   std::to_string(k_record_schema_version));
   }
-  const json& p = r.at(doc, "", "provenance");
-  const json& git = r.at(p, "/provenance", "git");
+  const json& p = r.section(doc, "", "provenance");
+  const json& git = r.section(p, "/provenance", "git");
   auto& g = record.provenance.git;
   g.in_repository = r.boolean(git, "/provenance/git", "in_repository");
   g.root = r.str(git, "/provenance/git", "root", false);
@@ -246,7 +252,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
   g.dirty_paths = r.strings(git, "/provenance/git", "dirty_paths");
   g.untracked_paths = r.strings(git, "/provenance/git", "untracked_paths");
   if (p.contains("environment")) {
-    const json& env = p.at("environment");
+    const json& env = r.section(p, "/provenance", "environment");
     auto& e = record.provenance.environment;
     e.os = r.str(env, "/provenance/environment", "os", false);
     e.kernel = r.str(env, "/provenance/environment", "kernel", false);
@@ -259,7 +265,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     e.hostname = r.str(env, "/provenance/environment", "hostname", false);
   }
   if (p.contains("claimcheck")) {
-    const json& t = p.at("claimcheck");
+    const json& t = r.section(p, "/provenance", "claimcheck");
     auto& c = record.provenance.claimcheck;
     c.version = r.str(t, "/provenance/claimcheck", "version", false);
     c.compiler = r.str(t, "/provenance/claimcheck", "compiler", false);
@@ -267,7 +273,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     c.flags = r.str(t, "/provenance/claimcheck", "flags", false);
   }
   if (p.contains("ci")) {
-    const json& ci = p.at("ci");
+    const json& ci = r.section(p, "/provenance", "ci");
     auto& c = record.provenance.ci;
     c.provider = r.str(ci, "/provenance/ci", "provider", false);
     c.event = r.str(ci, "/provenance/ci", "event", false);
@@ -288,7 +294,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     out.id = r.str(c, ptr, "id");
     out.title = r.str(c, ptr, "title", false);
     if (c.contains("source")) {
-      const json& s = c.at("source");
+      const json& s = r.section(c, ptr, "source");
       out.source.paper = r.str(s, ptr + "/source", "paper", false);
       out.source.where = r.str(s, ptr + "/source", "where", false);
       out.source.quote = r.str(s, ptr + "/source", "quote", false);
@@ -300,7 +306,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     out.metric = r.str(c, ptr, "metric", false);
     out.workload = r.str(c, ptr, "workload", false);
     out.hardware = r.str(c, ptr, "hardware", false);
-    out.expected = r.expected(r.at(c, ptr, "expected"), ptr + "/expected");
+    out.expected = r.expected(r.section(c, ptr, "expected"), ptr + "/expected");
     out.file = r.str(c, ptr, "file", false);
     out.line = r.integer(c, ptr, "line");
     out.tags = r.strings(c, ptr, "tags");
