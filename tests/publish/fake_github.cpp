@@ -94,11 +94,14 @@ struct FakeGithub::State {
 
 FakeGithub::FakeGithub() : m_state(std::make_unique<State>()) {
   State& s = *m_state;
-  s.server.set_logger([&s](const httplib::Request& req, const httplib::Response&) {
+  // Recorded before routing: cpp-httplib calls its logger only after the response is on the wire,
+  // so a client could see the answer before the logger has run.
+  s.server.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response&) {
     std::string query;
     for (const auto& [k, v] : req.params) query += (query.empty() ? "?" : "&") + k + "=" + v;
     std::lock_guard lock(s.mutex);
     s.requests.push_back(req.method + " " + req.path + query);
+    return httplib::Server::HandlerResponse::Unhandled;
   });
   s.server.Get("/user", [&s](const httplib::Request& req, httplib::Response& res) {
     const std::string login = s.authenticate(req, res);
