@@ -97,7 +97,13 @@ std::optional<std::uint64_t> opt_uint(const std::optional<YNode>& attrs, const s
 
 std::optional<double> opt_double(const std::optional<YNode>& attrs, const std::vector<std::string>& keys) {
   if (!attrs) return std::nullopt;
-  if (auto v = get_any(*attrs, keys)) return as_double(*v);
+  // Every numeric attribute read this way (energies, bandwidths, buffering, utilization) is a
+  // quantity that cannot be negative.
+  if (auto v = get_any(*attrs, keys)) {
+    const double d = as_double(*v);
+    if (!(d >= 0) || !std::isfinite(d)) fail_at(*v, keys.front() + " must be a finite number >= 0, not " + v->node.Scalar());
+    return d;
+  }
   return std::nullopt;
 }
 

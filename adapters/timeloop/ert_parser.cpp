@@ -1,6 +1,7 @@
 // `ERT:` (energy reference table) and the energy model of every level (ERT, PAT or user).
 
 #include <algorithm>
+#include <cmath>
 
 #include "adapters/timeloop/input_parsers.hpp"
 #include "core/diagnostics.hpp"
@@ -24,7 +25,13 @@ std::string component_of(const std::string& name) {
 
 double action_energy(const YNode& action, const std::string& what) {
   check_keys(action, {"name", "energy", "arguments"}, what);
-  return as_double(require(action, "energy", what));
+  const YNode e = require(action, "energy", what);
+  const double v = as_double(e);
+  if (!(v >= 0) || !std::isfinite(v)) {
+    fail_at(e, "energy per action must be a finite number of pJ >= 0, not " + e.node.Scalar(),
+            "check the ERT this was exported from (an energy estimator never reports a negative energy)");
+  }
+  return v;
 }
 
 // ERT actions Timeloop v3.0.3 reads for each operation, first match wins.

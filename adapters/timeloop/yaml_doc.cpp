@@ -43,6 +43,44 @@ std::string scalar_text(const YNode& n, const char* expected) {
   return n.node.Scalar();
 }
 
+// YAML forbids a key twice in one map, but yaml-cpp keeps both and a lookup then sees only one
+// (which one depends on the access path), so they are refused here, at the second occurrence.
+// Nesting deeper than any Timeloop input needs is refused too, before it can exhaust the stack,
+// and so are documents whose aliases expand to more nodes than any real input has.
+void check_structure(const YamlFile& f, const YAML::Node& n, std::string path, int depth, std::uint64_t& budget) {
+  constexpr int k_max_depth = 64;
+  if (budget == 0) {
+    throw_at(&f, n.Mark().line + 1, n.Mark().column + 1, path,
+             "the document expands to more than 1,000,000 nodes", "aliases (*name) repeating large anchors?");
+  }
+  --budget;
+  if (depth > k_max_depth) {
+    throw_at(&f, n.Mark().line + 1, n.Mark().column + 1, path,
+             "nesting deeper than " + std::to_string(k_max_depth) + " levels", {});
+  }
+  if (n.IsMap()) {
+    std::vector<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+      const std::string child = path.empty() ? key : path + "." + key;
+      if (it->first.IsScalar()) {
+        for (const auto& k : seen) {
+          if (k == key) {
+            throw_at(&f, it->first.Mark().line + 1, it->first.Mark().column + 1, child,
+                     "duplicate key \"" + key + "\"", "each key may appear once in a map; remove or rename one");
+          }
+        }
+        seen.push_back(key);
+      }
+      check_structure(f, it->second, child, depth + 1, budget);
+    }
+  } else if (n.IsSequence()) {
+    for (std::size_t i = 0; i < n.size(); ++i) {
+      check_structure(f, n[i], path + "[" + std::to_string(i) + "]", depth + 1, budget);
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<YNode> MergedRoot::find(std::string_view key) const {
@@ -59,6 +97,8 @@ YamlFile parse_yaml_text(std::string path, std::string text) {
   } catch (const YAML::Exception& e) {
     throw_at(&f, e.mark.line + 1, e.mark.column + 1, {}, "malformed YAML: " + e.msg, {});
   }
+  std::uint64_t budget = 1'000'000;
+  check_structure(f, f.root, "", 0, budget);
   return f;
 }
 
