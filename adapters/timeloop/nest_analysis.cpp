@@ -2,62 +2,69 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "adapters/timeloop/point_set.hpp"
 
 namespace claimcheck::timeloop {
 namespace {
 
-using Space = std::vector<BoxSet>;     // one point set per data space
-using Stamp = std::vector<unsigned>;   // spatial coordinates of an instance, outermost first
+using Space = std::vector<BoxSet>;  // one point set per data space
+using Shift = std::vector<Point>;   // one vector per data space
 
-// A prefix of a stamp, looked up without copying it.
-struct StampView {
-  const unsigned* first;
-  const unsigned* last;
-};
-
-// Lexicographic order of stamps, also between a stamp and a view (the order std::vector uses).
-struct StampLess {
-  using is_transparent = void;
-  static bool less(const unsigned* a0, const unsigned* a1, const unsigned* b0, const unsigned* b1) {
-    return std::lexicographical_compare(a0, a1, b0, b1);
-  }
-  bool operator()(const Stamp& a, const Stamp& b) const { return a < b; }
-  bool operator()(const Stamp& a, const StampView& b) const {
-    return less(a.data(), a.data() + a.size(), b.first, b.last);
-  }
-  bool operator()(const StampView& a, const Stamp& b) const {
-    return less(a.first, a.last, b.data(), b.data() + b.size());
-  }
-};
-
-template <typename T>
-using StampMap = std::map<Stamp, T, StampLess>;
-
-template <typename T>
-T& lookup(StampMap<T>& m, const StampView& key) {
-  auto it = m.find(key);
-  if (it != m.end()) return it->second;
-  return m.emplace(Stamp(key.first, key.last), T{}).first->second;
-}
-
-// What one loop level remembers for one instance.
-struct ElementState {
+// What one loop level remembers for one instance and what steers the walk: the last working
+// set and step, and the previous spatial deltas.
+struct WalkState {
   Space last_point_set;
   std::vector<std::optional<Point>> last_translation;
-  std::vector<std::uint64_t> max_size;
-  std::vector<std::map<std::uint64_t, double>> accesses;
-  std::vector<std::uint64_t> link_transfers;
   // The previous invocation's spatial deltas (for link transfers): base + per-element offsets.
   bool has_prev_spatial = false;
   Space prev_base;
-  std::vector<Point> prev_offsets;  // [spatial index * data spaces + data space]
-  std::vector<char> prev_present;   // per spatial index
+  // Offsets are relative to the base, so they survive a translation unchanged; they are shared
+  // (never changed once made) so that copying a state is cheap.
+  struct Previous {
+    std::vector<Point> offsets;  // [spatial index * data spaces + data space]
+    std::vector<char> present;   // per spatial index
+    bool operator==(const Previous&) const = default;
+  };
+  std::shared_ptr<const Previous> prev;
 };
+
+// A WalkState plus what the instance only accumulates.
+struct ElementState : WalkState {
+  std::vector<std::uint64_t> max_size;
+  std::vector<std::map<std::uint64_t, double>> accesses;
+  std::vector<std::uint64_t> link_transfers;
+};
+
+// Moves the point sets of a walk state by `by` (per data space), or back by it.
+void shift_walk(WalkState& w, const Shift& by, bool back) {
+  for (std::size_t p = 0; p < by.size(); ++p) {
+    Point v = by[p];
+    if (back) {
+      for (auto& c : v) c = -c;
+    }
+    if (p < w.last_point_set.size()) w.last_point_set[p].translate(v);
+    if (p < w.prev_base.size()) w.prev_base[p].translate(v);
+  }
+}
+
+// `live` equals `rel` moved by `by`.
+bool same_walk(const WalkState& live, const WalkState& rel, const Shift& by) {
+  if (live.has_prev_spatial != rel.has_prev_spatial || live.last_translation != rel.last_translation ||
+      (live.prev != rel.prev && (!live.prev || !rel.prev || !(*live.prev == *rel.prev))) ||
+      live.last_point_set.size() != rel.last_point_set.size() || live.prev_base.size() != rel.prev_base.size()) {
+    return false;
+  }
+  for (std::size_t p = 0; p < live.last_point_set.size(); ++p) {
+    if (!live.last_point_set[p].same_as_shifted(rel.last_point_set[p], by[p])) return false;
+  }
+  for (std::size_t p = 0; p < live.prev_base.size(); ++p) {
+    if (!live.prev_base[p].same_as_shifted(rel.prev_base[p], by[p])) return false;
+  }
+  return true;
+}
 
 // The spatial deltas of one block: every element's delta is the simulated element's delta
 // (`base`) translated by its offset (Timeloop extrapolates all but the first element that way).
@@ -110,16 +117,19 @@ class Analyzer {
   std::vector<std::size_t> m_storage_level;
   std::vector<std::uint64_t> m_fanout, m_fanout_x, m_fanout_y;
   std::vector<std::vector<std::int64_t>> m_vector_strides, m_mold_high, m_mold_high_residual;
-  std::vector<StampMap<ElementState>> m_live;
+  // One instance state per loop level: only the first instance of a spatial block is simulated
+  // (the others are extrapolated), so Timeloop's per-instance space stamps never differ.
+  std::vector<ElementState> m_live;
+  std::vector<char> m_live_used;
   bool m_imperfect = false;
 
   // Live walk state.
   std::vector<std::int64_t> m_indices;
   std::vector<std::int64_t> m_transform;  // per problem dimension
   std::uint64_t m_num_epochs = 1;
-  Stamp m_space_stamp;
-  StampMap<double> m_compute_info;  // temporal innermost level: per instance stamp
-  // Spatial innermost level: per stamp prefix, per last stamp coordinate.
+  double m_compute_info = 0;  // innermost level temporal: its computes
+  bool m_compute_info_used = false;
+  // Innermost level spatial: computes per spatial index.
   struct ComputeRow {
     std::vector<double> value;
     std::vector<char> present;
@@ -136,7 +146,41 @@ class Analyzer {
       value[idx] += v;
     }
   };
-  StampMap<ComputeRow> m_spatial_compute;
+  ComputeRow m_spatial_compute;
+
+  // Memoised calls. With perfect factors the walk is translation-equivariant: a call at another
+  // position, with every instance state it touches in the same configuration relative to that
+  // position, makes the same moves, returns the same delta moved, and adds the same amounts
+  // scaled by the epochs it stands for. A call is recorded once and replayed when it recurs.
+  // (With residual factors the walk depends on absolute loop indices, so nothing is memoised.)
+  struct RowAdd {
+    std::uint64_t first = 0;  // spatial indices [first, first + count)
+    std::uint64_t count = 0;
+    double value = 0;
+  };
+  struct Journal {
+    std::vector<std::pair<double*, double>> sums;                  // += value x epochs
+    std::vector<std::pair<std::uint64_t*, std::uint64_t>> counts;  // += value x epochs
+    std::vector<std::pair<std::uint64_t*, std::uint64_t>> maxima;  // = max(, value)
+    std::vector<RowAdd> rows;                                      // m_spatial_compute, x epochs
+    bool compute_info_used = false;
+  };
+  // A call at level L touches exactly the states of levels 0..L.
+  struct MemoEntry {
+    std::vector<WalkState> before;  // per level 0..L, relative to the call's position
+    std::vector<WalkState> after;
+    std::vector<char> used_before;
+    Journal journal;
+    Space delta;  // relative
+  };
+  struct Recorder {
+    std::uint64_t epochs = 1;
+    Journal journal;
+  };
+  static constexpr std::size_t k_memo_entries = 16;  // per level
+  bool m_memo_on = false;
+  std::vector<Recorder> m_recorders;  // innermost last
+  std::vector<std::vector<MemoEntry>> m_memo;  // per loop level
   mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
   mutable std::vector<std::uint64_t> m_keys;    // scratch: each grouped offset's table cell
   std::vector<std::vector<std::uint64_t>> m_level_total, m_level_last;  // scratch per loop level
@@ -201,30 +245,29 @@ class Analyzer {
       if (l.end != l.residual_end) m_imperfect = true;
     }
     m_live.assign(u(n), {});
+    m_live_used.assign(u(n), 0);
+    for (auto& st : m_live) {
+      for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
+      st.last_translation.resize(m_num_ds);
+      st.max_size.assign(m_num_ds, 0);
+      st.accesses.resize(m_num_ds);
+      st.link_transfers.assign(m_num_ds, 0);
+    }
+    m_memo.assign(u(n), {});
+    m_memo_on = !m_imperfect;
     m_level_total.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_level_last.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_indices.assign(u(n), 0);
     m_transform.assign(m_num_dims, 0);
   }
 
-  ElementState& state_for(int level, const StampView& key) {
-    auto& states = m_live[u(level)];
-    auto it = states.find(key);
-    if (it != states.end()) return it->second;
-    ElementState st;
-    for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
-    st.last_translation.resize(m_num_ds);
-    st.max_size.assign(m_num_ds, 0);
-    st.accesses.resize(m_num_ds);
-    st.link_transfers.assign(m_num_ds, 0);
-    return states.emplace(Stamp(key.first, key.last), std::move(st)).first->second;
-  }
-
-  StampView all_but_last() const {
-    return {m_space_stamp.data(), m_space_stamp.data() + m_space_stamp.size() - 1};
+  ElementState& state_for(int level) {
+    m_live_used[u(level)] = 1;
+    return m_live[u(level)];
   }
 
   bool is_last_global(int level, int dim) const {
+    if (!m_imperfect) return true;  // residual ends equal the ends: either answer gives the same
     for (int l = level; l < static_cast<int>(m_nest.loops.size()); ++l) {
       if (loop(l).dim != dim) continue;
       if (m_indices[u(l)] + 1 < loop(l).residual_end) return false;
@@ -276,14 +319,6 @@ class Analyzer {
     return project(low, high);
   }
 
-  DimPoint indices_point() const {
-    DimPoint p{};
-    for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
-      p[u(loop(l).dim)] += m_vector_strides[u(l)][u(loop(l).dim)] * m_indices[u(l)];
-    }
-    return p;
-  }
-
   // The corner of project(at, at)[p] (low == high, so both coefficient signs give the same sum).
   Point point_corner(const DimPoint& at, std::size_t p) const {
     const auto& ds = m_problem.shape.data_spaces[p];
@@ -299,10 +334,164 @@ class Analyzer {
     return out;
   }
 
+  void add_sum(double& target, double amount) {
+    target += amount;
+    if (!m_recorders.empty()) {
+      auto& r = m_recorders.back();
+      r.journal.sums.emplace_back(&target, amount / static_cast<double>(r.epochs));
+    }
+  }
+  void add_count(std::uint64_t& target, std::uint64_t amount) {
+    target += amount;
+    if (!m_recorders.empty()) {
+      auto& r = m_recorders.back();
+      r.journal.counts.emplace_back(&target, amount / r.epochs);
+    }
+  }
+  void raise(std::uint64_t& target, std::uint64_t value) {
+    target = std::max(target, value);
+    if (!m_recorders.empty()) m_recorders.back().journal.maxima.emplace_back(&target, value);
+  }
+  void add_rows(std::uint64_t first, std::uint64_t count, double amount) {
+    for (std::uint64_t i = 0; i < count; ++i) m_spatial_compute.add(first + i, amount);
+    if (!m_recorders.empty()) {
+      auto& r = m_recorders.back();
+      r.journal.rows.push_back({first, count, amount / static_cast<double>(r.epochs)});
+    }
+  }
+  void use_compute_info() {
+    m_compute_info_used = true;
+    if (!m_recorders.empty()) m_recorders.back().journal.compute_info_used = true;
+  }
+
+  // Applies a journal recorded at `epochs` scaled to the current epochs (recording it again
+  // into the enclosing recording, if any).
+  void apply(const Journal& j) {
+    const double e = static_cast<double>(m_num_epochs);
+    for (const auto& [t, v] : j.sums) add_sum(*t, v * e);
+    for (const auto& [t, v] : j.counts) add_count(*t, v * m_num_epochs);
+    for (const auto& [t, v] : j.maxima) raise(*t, v);
+    for (const auto& r : j.rows) add_rows(r.first, r.count, r.value * e);
+    if (j.compute_info_used) use_compute_info();
+  }
+
+  // Same-target entries merged (sums add, maxima keep the largest), so journals stay as short as
+  // the set of accumulators a call touches.
+  static void compress(Journal& j) {
+    auto merge = [](auto& v, auto combine) {
+      std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      std::size_t out = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (out > 0 && v[out - 1].first == v[i].first) {
+          v[out - 1].second = combine(v[out - 1].second, v[i].second);
+        } else {
+          v[out++] = v[i];
+        }
+      }
+      v.resize(out);
+    };
+    merge(j.sums, [](double a, double b) { return a + b; });
+    merge(j.counts, [](std::uint64_t a, std::uint64_t b) { return a + b; });
+    merge(j.maxima, [](std::uint64_t a, std::uint64_t b) { return std::max(a, b); });
+    std::sort(j.rows.begin(), j.rows.end(), [](const RowAdd& a, const RowAdd& b) {
+      return a.first != b.first ? a.first < b.first : a.count < b.count;
+    });
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < j.rows.size(); ++i) {
+      if (out > 0 && j.rows[out - 1].first == j.rows[i].first && j.rows[out - 1].count == j.rows[i].count) {
+        j.rows[out - 1].value += j.rows[i].value;
+      } else {
+        j.rows[out++] = j.rows[i];
+      }
+    }
+    j.rows.resize(out);
+  }
+
+  Shift origin() const {
+    DimPoint at{};
+    for (std::size_t d = 0; d < m_num_dims; ++d) at[d] = m_transform[d];
+    Shift out;
+    for (std::size_t p = 0; p < m_num_ds; ++p) out.push_back(point_corner(at, p));
+    return out;
+  }
+
+  static void shift_space(Space& space, const Shift& by, bool back) {
+    for (std::size_t p = 0; p < space.size(); ++p) {
+      Point v = by[p];
+      if (back) {
+        for (auto& c : v) c = -c;
+      }
+      space[p].translate(v);
+    }
+  }
+
+  // The deltas a loop level serves (see walk()). Calls at the outermost loop of a spatial block
+  // are memoised: they are the costly ones (every instance's offsets, multicast and neighbour
+  // transfers) and recur at few relative configurations; cheap temporal calls cost less to redo
+  // than to compare. The outermost level runs once, so it is never recorded.
   Space compute_deltas(int level) {
+    if (!m_memo_on || level + 1 >= static_cast<int>(m_nest.loops.size()) || !spatial(level) || !m_master[u(level)]) {
+      return walk(level);
+    }
+    const Shift at = origin();
+    auto& entries = m_memo[u(level)];
+    for (const MemoEntry& e : entries) {
+      bool same = true;
+      for (int l = 0; l <= level && same; ++l) {
+        same = m_live_used[u(l)] == e.used_before[u(l)] && same_walk(m_live[u(l)], e.before[u(l)], at);
+      }
+      if (!same) continue;
+      apply(e.journal);
+      for (int l = 0; l <= level; ++l) {
+        m_live_used[u(l)] = 1;
+        WalkState& live = m_live[u(l)];
+        live = e.after[u(l)];
+        shift_walk(live, at, false);
+      }
+      Space delta = e.delta;
+      shift_space(delta, at, false);
+      return delta;
+    }
+    const bool keep = entries.size() < k_memo_entries;
+    MemoEntry e;
+    if (keep) {
+      for (int l = 0; l <= level; ++l) {
+        e.before.push_back(static_cast<const WalkState&>(m_live[u(l)]));
+        shift_walk(e.before.back(), at, true);
+        e.used_before.push_back(m_live_used[u(l)]);
+      }
+    }
+    m_recorders.push_back(Recorder{m_num_epochs, {}});
+    Space delta = walk(level);
+    Recorder r = std::move(m_recorders.back());
+    m_recorders.pop_back();
+    compress(r.journal);
+    if (!m_recorders.empty()) {
+      // The enclosing recording takes these amounts at its own epochs.
+      Recorder& parent = m_recorders.back();
+      const std::uint64_t k = r.epochs / parent.epochs;
+      for (const auto& [t, v] : r.journal.sums) parent.journal.sums.emplace_back(t, v * static_cast<double>(k));
+      for (const auto& [t, v] : r.journal.counts) parent.journal.counts.emplace_back(t, v * k);
+      for (const auto& m : r.journal.maxima) parent.journal.maxima.push_back(m);
+      for (const auto& row : r.journal.rows) parent.journal.rows.push_back({row.first, row.count, row.value * static_cast<double>(k)});
+      parent.journal.compute_info_used = parent.journal.compute_info_used || r.journal.compute_info_used;
+    }
+    if (keep) {
+      for (int l = 0; l <= level; ++l) {
+        e.after.push_back(static_cast<const WalkState&>(m_live[u(l)]));
+        shift_walk(e.after.back(), at, true);
+      }
+      e.journal = std::move(r.journal);
+      e.delta = delta;
+      shift_space(e.delta, at, true);
+      entries.push_back(std::move(e));
+    }
+    return delta;
+  }
+
+  Space walk(int level) {
     const bool boundary = m_boundary[u(level)];
-    if (boundary) m_space_stamp.push_back(0);
-    ElementState& st = state_for(level, all_but_last());
+    ElementState& st = state_for(level);
     if (spatial(level)) {
       compute_spatial(level);
     } else {
@@ -310,7 +499,7 @@ class Analyzer {
     }
     Space ps = working_set(level);
     if (boundary || m_master[u(level)]) {
-      for (std::size_t p = 0; p < m_num_ds; ++p) st.max_size[p] = std::max(st.max_size[p], ps[p].size());
+      for (std::size_t p = 0; p < m_num_ds; ++p) raise(st.max_size[p], ps[p].size());
     }
     const auto& no_reuse = m_nest.no_temporal_reuse[m_storage_level[u(level)]];
     for (std::size_t p = 0; p < m_num_ds; ++p) {
@@ -331,7 +520,6 @@ class Analyzer {
         st.last_translation[p].reset();
       }
     }
-    if (boundary) m_space_stamp.pop_back();
     return ps;
   }
 
@@ -341,8 +529,9 @@ class Analyzer {
     const std::int64_t n = end;
     if (level == 0) {
       const double body = static_cast<double>(n) * static_cast<double>(m_num_epochs);
-      lookup(m_compute_info, all_but_last()) += body;
-      for (std::size_t p = 0; p < m_num_ds; ++p) st.accesses[p][1] += body;
+      add_sum(m_compute_info, body);
+      use_compute_info();
+      for (std::size_t p = 0; p < m_num_ds; ++p) add_sum(st.accesses[p][1], body);
       return;
     }
     // Sum of delta sizes x the iterations each stands for; `last` repeats the latest delta.
@@ -407,7 +596,7 @@ class Analyzer {
 
     if (m_boundary[u(level - 1)]) {
       for (std::size_t p = 0; p < m_num_ds; ++p) {
-        st.accesses[p][1] += static_cast<double>(total[p]) * static_cast<double>(m_num_epochs);
+        add_sum(st.accesses[p][1], static_cast<double>(total[p]) * static_cast<double>(m_num_epochs));
       }
     }
   }
@@ -430,9 +619,9 @@ class Analyzer {
     const std::int64_t end = is_last_global(level + 1, l.dim) ? l.residual_end : l.end;
     base_index *= static_cast<std::uint64_t>(end);
     if (level == 0) {
-      ComputeRow& row = lookup(m_spatial_compute, all_but_last());
       m_indices[0] = 0;
-      DimPoint at = indices_point();
+      DimPoint at{};  // the walk's position (equal to the loop indices times their strides)
+      for (std::size_t d = 0; d < m_num_dims; ++d) at[d] = m_transform[d];
       if (end >= 1 && !deltas.has_base) {
         deltas.base = project(at, at);
         deltas.has_base = true;
@@ -455,8 +644,8 @@ class Analyzer {
           off[p] = m_corner[p];
           for (int r = 0; r < m_ranks[p]; ++r) m_corner[p][r] += m_corner_step[p][r];
         }
-        row.add(idx, static_cast<double>(m_num_epochs));
       }
+      if (end > 0) add_rows(base_index, static_cast<std::uint64_t>(end), static_cast<double>(m_num_epochs));
       return;
     }
     const auto dim = u(l.dim);
@@ -479,7 +668,6 @@ class Analyzer {
       if (extrapolation_stride == 0) {
         for (m_indices[u(level)] = 0; m_indices[u(level)] < end && runs < 1; ++m_indices[u(level)], ++runs) {
           const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
-          m_space_stamp.back() = static_cast<unsigned>(idx);
           deltas.base = compute_deltas(level - 1);
           deltas.has_base = true;
           Point* off = deltas.at(idx);
@@ -635,11 +823,13 @@ class Analyzer {
         // Per data space (results are independent across data spaces), each pair of neighbours.
         const std::uint64_t cells = h_size * v_size;
         const std::size_t n_cur = deltas.present.size();
-        const std::size_t n_prev = st.prev_present.size();
+        const auto& prev_present = st.prev->present;
+        const auto& prev_offsets = st.prev->offsets;
+        const std::size_t n_prev = prev_present.size();
         std::vector<char> reuse(m_num_ds * cells, 0);
         // Every cell present now and one step earlier (the usual case): no per-pair presence checks.
         bool dense = n_cur >= cells && n_prev >= cells;
-        for (std::uint64_t c = 0; c < cells && dense; ++c) dense = deltas.present[c] && st.prev_present[c];
+        for (std::uint64_t c = 0; c < cells && dense; ++c) dense = deltas.present[c] && prev_present[c];
         for (std::size_t p = 0; p < m_num_ds; ++p) {
           if (!possible[p]) continue;
           char* used = &reuse[p * cells];
@@ -647,9 +837,9 @@ class Analyzer {
           const Point& want = base_shift[p];
           auto compare = [&](std::uint64_t cur, std::uint64_t prev) {
             if (used[cur]) return;
-            if (!dense && (cur >= n_cur || !deltas.present[cur] || prev >= n_prev || !st.prev_present[prev])) return;
+            if (!dense && (cur >= n_cur || !deltas.present[cur] || prev >= n_prev || !prev_present[prev])) return;
             const Point& co = deltas.offsets[cur * m_num_ds + p];
-            const Point& po = st.prev_offsets[prev * m_num_ds + p];
+            const Point& po = prev_offsets[prev * m_num_ds + p];
             if (single[p]) {
               // One box each, same extents: equal exactly when the offsets differ by the base shift.
               bool eq = true;
@@ -700,7 +890,7 @@ class Analyzer {
     if (!deltas.has_base) {
       for (std::size_t p = 0; p < m_num_ds; ++p) deltas.base.emplace_back(m_ranks[p]);
     }
-    ElementState& st = state_for(level, all_but_last());
+    ElementState& st = state_for(level);
     const Flags all(m_num_ds, std::vector<char>(deltas.present.size(), 1));
     Flags unaccounted = all;
     const Stats without = multicast(level, deltas, unaccounted);
@@ -718,16 +908,16 @@ class Analyzer {
     for (std::size_t p = 0; p < m_num_ds; ++p) {
       const auto* chosen = &without[p];
       if (total(with[p]) < total(without[p])) {
-        st.link_transfers[p] += links[p];
+        add_count(st.link_transfers[p], links[p]);
         chosen = &with[p];
       }
-      for (const auto& [mc, acc] : *chosen) st.accesses[p][mc] += acc;
+      for (const auto& [mc, acc] : *chosen) add_sum(st.accesses[p][mc], acc);
     }
     if (remember) {
       st.has_prev_spatial = true;
       st.prev_base = std::move(deltas.base);
-      st.prev_offsets = std::move(deltas.offsets);
-      st.prev_present = std::move(deltas.present);
+      st.prev = std::make_shared<const WalkState::Previous>(
+          WalkState::Previous{std::move(deltas.offsets), std::move(deltas.present)});
     }
   }
 
@@ -736,23 +926,14 @@ class Analyzer {
     out.tiles.assign(m_num_ds, {});
     for (int l = 0; l < n; ++l) {
       if (spatial(l) && !m_master[u(l)]) continue;
-      const auto& states = m_live[u(l)];
+      const ElementState& st = m_live[u(l)];
       for (std::size_t p = 0; p < m_num_ds; ++p) {
         LoopTile t;
-        std::uint64_t size = 0, links = 0;
-        for (const auto& [key, st] : states) {
-          for (const auto& [mc, acc] : st.accesses[p]) t.accesses[mc] += acc;
-          size += st.max_size[p];
-          links += st.link_transfers[p];
+        if (m_live_used[u(l)]) {
+          t.accesses = st.accesses[p];
+          t.size = st.max_size[p];
+          t.link_transfers = st.link_transfers[p];
         }
-        const std::uint64_t count = states.size();
-        if (count > 0) {
-          for (auto& [mc, acc] : t.accesses) acc /= static_cast<double>(count);
-          size /= count;
-          links /= count;
-        }
-        t.size = size;
-        t.link_transfers = links;
         t.replication_factor = m_num_spatial_elems[u(l)];
         t.fanout = m_fanout[u(l)];
         t.is_boundary = m_boundary[u(l)];
@@ -768,13 +949,11 @@ class Analyzer {
       out.compute_replication = m_num_spatial_elems[u(l)] * m_fanout[u(l)];
       // Every value is a whole number of operations (far below 2^53), so the sum is exact in any order.
       double sum = 0;
-      std::size_t count = m_compute_info.size();
-      for (const auto& [k, v] : m_compute_info) sum += v;
-      for (const auto& [k, row] : m_spatial_compute) {
-        count += row.count;
-        for (std::size_t i = 0; i < row.present.size(); ++i) {
-          if (row.present[i]) sum += row.value[i];
-        }
+      std::size_t count = m_compute_info_used ? 1 : 0;
+      if (m_compute_info_used) sum += m_compute_info;
+      count += m_spatial_compute.count;
+      for (std::size_t i = 0; i < m_spatial_compute.present.size(); ++i) {
+        if (m_spatial_compute.present[i]) sum += m_spatial_compute.value[i];
       }
       out.compute_accesses = count == 0 ? 0 : sum / static_cast<double>(count);
       break;

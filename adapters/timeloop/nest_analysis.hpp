@@ -5,7 +5,8 @@
 // ones; each spatial block simulates its first instance and extrapolates the others by
 // translation. Deltas between consecutive working sets give the accesses each level serves;
 // equal deltas across spatial instances are multicast; equal deltas at neighbours a step
-// earlier are link transfers.
+// earlier are link transfers. A spatial block that recurs with every state below it in the same
+// configuration relative to its position is replayed from a record instead of walked again.
 
 #include <cstdint>
 #include <map>
