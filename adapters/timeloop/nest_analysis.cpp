@@ -38,6 +38,25 @@ struct ElementState : WalkState {
   std::vector<std::uint64_t> link_transfers;
 };
 
+// With perfect factors a level's working set is always the same box (its mold) moved to the
+// walk's position, so per data space a level only remembers where its last working set was and
+// the step that led there.
+struct Recent {
+  bool has_last = false;
+  Point last{};  // corner of the last working set
+  bool has_step = false;
+  Point step{};  // the last step (Timeloop's "last translation")
+  bool operator==(const Recent&) const = default;
+};
+
+// The delta a level served in its latest call, per data space: its working set at corner `at`,
+// minus (when `minus`) the one at corner `from`.
+struct DeltaDs {
+  Point at{};
+  Point from{};
+  bool minus = false;
+};
+
 // Moves the point sets of a walk state by `by` (per data space), or back by it.
 void shift_walk(WalkState& w, const Shift& by, bool back) {
   for (std::size_t p = 0; p < by.size(); ++p) {
@@ -169,16 +188,22 @@ class Analyzer {
   struct MemoEntry {
     std::vector<WalkState> before;  // per level 0..L, relative to the call's position
     std::vector<WalkState> after;
+    std::vector<Recent> recent_before;  // [level * data spaces + data space], relative
+    std::vector<Recent> recent_after;
     std::vector<char> used_before;
     Journal journal;
-    Space delta;  // relative
+    std::vector<DeltaDs> delta;  // relative
   };
   struct Recorder {
     std::uint64_t epochs = 1;
     Journal journal;
   };
   static constexpr std::size_t k_memo_entries = 16;  // per level
-  bool m_memo_on = false;
+  bool m_fast = false;                 // perfect factors: Recent states and memoised spatial blocks
+  std::vector<Recent> m_recent;        // [level * data spaces + data space]
+  std::vector<Box> m_mold;             // [level * data spaces + data space]: working set at the origin
+  std::vector<DeltaDs> m_out;          // [level * data spaces + data space]: latest delta (fast)
+  std::vector<Space> m_out_sets;       // per level: latest delta (residual factors)
   std::vector<Recorder> m_recorders;  // innermost last
   std::vector<std::vector<MemoEntry>> m_memo;  // per loop level
   mutable std::vector<std::uint32_t> m_counts;  // scratch table for multicast grouping
@@ -247,14 +272,26 @@ class Analyzer {
     m_live.assign(u(n), {});
     m_live_used.assign(u(n), 0);
     for (auto& st : m_live) {
-      for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
-      st.last_translation.resize(m_num_ds);
+      if (m_imperfect) {
+        for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
+        st.last_translation.resize(m_num_ds);
+      }
       st.max_size.assign(m_num_ds, 0);
       st.accesses.resize(m_num_ds);
       st.link_transfers.assign(m_num_ds, 0);
     }
     m_memo.assign(u(n), {});
-    m_memo_on = !m_imperfect;
+    m_fast = !m_imperfect;
+    m_recent.assign(u(n) * m_num_ds, Recent{});
+    m_out.assign(u(n) * m_num_ds, DeltaDs{});
+    m_out_sets.assign(u(n), {});
+    m_mold.assign(u(n) * m_num_ds, Box{});
+    for (int l = 0; l < n; ++l) {
+      DimPoint low{}, high{};
+      for (std::size_t d = 0; d < m_num_dims; ++d) high[d] = m_mold_high[u(l)][d];
+      const Space w = project(low, high);
+      for (std::size_t p = 0; p < m_num_ds; ++p) m_mold[u(l) * m_num_ds + p] = w[p].empty() ? Box{} : w[p].boxes().front();
+    }
     m_level_total.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_level_last.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_indices.assign(u(n), 0);
@@ -415,28 +452,21 @@ class Analyzer {
     return out;
   }
 
-  static void shift_space(Space& space, const Shift& by, bool back) {
-    for (std::size_t p = 0; p < space.size(); ++p) {
-      Point v = by[p];
-      if (back) {
-        for (auto& c : v) c = -c;
-      }
-      space[p].translate(v);
-    }
-  }
-
   // The deltas a loop level serves (see walk()). Calls at the outermost loop of a spatial block
   // are memoised: they are the costly ones (every instance's offsets, multicast and neighbour
   // transfers) and recur at few relative configurations; cheap temporal calls cost less to redo
   // than to compare. The outermost level runs once, so it is never recorded.
-  Space compute_deltas(int level) {
-    if (!m_memo_on || level + 1 >= static_cast<int>(m_nest.loops.size()) || !spatial(level) || !m_master[u(level)]) {
-      return walk(level);
+  void compute_deltas(int level) {
+    if (!m_fast || level + 1 >= static_cast<int>(m_nest.loops.size()) || !spatial(level) || !m_master[u(level)]) {
+      walk(level);
+      return;
     }
     const Shift at = origin();
+    const std::size_t states = u(level + 1) * m_num_ds;  // the Recent entries of levels 0..level
     auto& entries = m_memo[u(level)];
     for (const MemoEntry& e : entries) {
       bool same = true;
+      for (std::size_t i = 0; i < states && same; ++i) same = same_recent(m_recent[i], e.recent_before[i], at[i % m_num_ds]);
       for (int l = 0; l <= level && same; ++l) {
         same = m_live_used[u(l)] == e.used_before[u(l)] && same_walk(m_live[u(l)], e.before[u(l)], at);
       }
@@ -448,9 +478,9 @@ class Analyzer {
         live = e.after[u(l)];
         shift_walk(live, at, false);
       }
-      Space delta = e.delta;
-      shift_space(delta, at, false);
-      return delta;
+      for (std::size_t i = 0; i < states; ++i) m_recent[i] = moved(e.recent_after[i], at[i % m_num_ds], false);
+      for (std::size_t p = 0; p < m_num_ds; ++p) m_out[u(level) * m_num_ds + p] = moved(e.delta[p], at[p], false);
+      return;
     }
     const bool keep = entries.size() < k_memo_entries;
     MemoEntry e;
@@ -460,9 +490,10 @@ class Analyzer {
         shift_walk(e.before.back(), at, true);
         e.used_before.push_back(m_live_used[u(l)]);
       }
+      for (std::size_t i = 0; i < states; ++i) e.recent_before.push_back(moved(m_recent[i], at[i % m_num_ds], true));
     }
     m_recorders.push_back(Recorder{m_num_epochs, {}});
-    Space delta = walk(level);
+    walk(level);
     Recorder r = std::move(m_recorders.back());
     m_recorders.pop_back();
     compress(r.journal);
@@ -481,24 +512,53 @@ class Analyzer {
         e.after.push_back(static_cast<const WalkState&>(m_live[u(l)]));
         shift_walk(e.after.back(), at, true);
       }
+      for (std::size_t i = 0; i < states; ++i) e.recent_after.push_back(moved(m_recent[i], at[i % m_num_ds], true));
+      for (std::size_t p = 0; p < m_num_ds; ++p) e.delta.push_back(moved(m_out[u(level) * m_num_ds + p], at[p], true));
       e.journal = std::move(r.journal);
-      e.delta = delta;
-      shift_space(e.delta, at, true);
       entries.push_back(std::move(e));
     }
-    return delta;
   }
 
-  Space walk(int level) {
-    const bool boundary = m_boundary[u(level)];
+  static Point plus(Point a, const Point& b, bool back) {
+    for (std::size_t r = 0; r < a.size(); ++r) a[r] = back ? a[r] - b[r] : a[r] + b[r];
+    return a;
+  }
+  static Recent moved(Recent v, const Point& by, bool back) {
+    if (v.has_last) v.last = plus(v.last, by, back);
+    return v;
+  }
+  static DeltaDs moved(DeltaDs v, const Point& by, bool back) {
+    v.at = plus(v.at, by, back);
+    if (v.minus) v.from = plus(v.from, by, back);
+    return v;
+  }
+  // `live` equals `rel` moved by `by`.
+  static bool same_recent(const Recent& live, const Recent& rel, const Point& by) {
+    if (live.has_last != rel.has_last || live.has_step != rel.has_step) return false;
+    if (live.has_step && live.step != rel.step) return false;
+    return !live.has_last || live.last == plus(rel.last, by, false);
+  }
+
+  // Walks one call of a loop level: the levels below first, then its own working set against the
+  // last one (see compute_deltas for the delta it leaves).
+  void walk(int level) {
     ElementState& st = state_for(level);
     if (spatial(level)) {
       compute_spatial(level);
     } else {
       compute_temporal(level, st);
     }
+    if (m_fast) {
+      walk_recent(level, st);
+    } else {
+      walk_sets(level, st);
+    }
+  }
+
+  // Residual factors: working sets as point sets, Timeloop's way.
+  void walk_sets(int level, ElementState& st) {
     Space ps = working_set(level);
-    if (boundary || m_master[u(level)]) {
+    if (m_boundary[u(level)] || m_master[u(level)]) {
       for (std::size_t p = 0; p < m_num_ds; ++p) raise(st.max_size[p], ps[p].size());
     }
     const auto& no_reuse = m_nest.no_temporal_reuse[m_storage_level[u(level)]];
@@ -520,7 +580,83 @@ class Analyzer {
         st.last_translation[p].reset();
       }
     }
-    return ps;
+    m_out_sets[u(level)] = std::move(ps);
+  }
+
+  // Perfect factors: the same decisions as walk_sets, on corners. Two working sets of one level
+  // have the same shape, so Timeloop's translation between them is the corner difference.
+  void walk_recent(int level, ElementState& st) {
+    const bool track_size = m_boundary[u(level)] || m_master[u(level)];
+    const auto& no_reuse = m_nest.no_temporal_reuse[m_storage_level[u(level)]];
+    DimPoint pos{};
+    for (std::size_t d = 0; d < m_num_dims; ++d) pos[d] = m_transform[d];
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      const std::size_t i = u(level) * m_num_ds + p;
+      if (track_size) raise(st.max_size[p], box_points(m_mold[i], m_ranks[p]));
+      DeltaDs& out = m_out[i];
+      out.at = point_corner(pos, p);
+      out.minus = false;
+      if (no_reuse[p]) continue;
+      Recent& r = m_recent[i];
+      const Point step = plus(out.at, r.last, true);
+      if (!r.has_step) {
+        out.minus = r.has_last;
+        out.from = r.last;
+        r.has_step = r.has_last;
+        r.step = step;
+      } else if (step == r.step) {
+        out.minus = true;
+        out.from = r.last;
+      } else {
+        r.has_step = false;
+      }
+      r.has_last = true;
+      r.last = out.at;
+    }
+  }
+
+  static std::uint64_t box_points(const Box& b, int rank) {
+    std::uint64_t n = 1;
+    for (int r = 0; r < rank; ++r) n *= static_cast<std::uint64_t>(std::max<std::int64_t>(0, b.hi[r] - b.lo[r]));
+    return n;
+  }
+
+  // Points in the latest delta of `level` for data space `p`.
+  std::uint64_t delta_size(int level, std::size_t p) const {
+    if (!m_fast) return m_out_sets[u(level)][p].size();
+    const std::size_t i = u(level) * m_num_ds + p;
+    const Box& w = m_mold[i];
+    const DeltaDs& d = m_out[i];
+    const std::uint64_t all = box_points(w, m_ranks[p]);
+    if (!d.minus) return all;
+    std::uint64_t overlap = 1;
+    for (int r = 0; r < m_ranks[p]; ++r) {
+      const std::int64_t gap = d.at[r] > d.from[r] ? d.at[r] - d.from[r] : d.from[r] - d.at[r];
+      overlap *= static_cast<std::uint64_t>(std::max<std::int64_t>(0, (w.hi[r] - w.lo[r]) - gap));
+    }
+    return all - overlap;
+  }
+
+  // The latest delta of `level` as point sets.
+  Space delta_space(int level) const {
+    if (!m_fast) return m_out_sets[u(level)];
+    Space out;
+    for (std::size_t p = 0; p < m_num_ds; ++p) {
+      const std::size_t i = u(level) * m_num_ds + p;
+      const DeltaDs& d = m_out[i];
+      BoxSet set(m_ranks[p], moved_box(m_mold[i], d.at, m_ranks[p]));
+      if (d.minus) set.subtract(BoxSet(m_ranks[p], moved_box(m_mold[i], d.from, m_ranks[p])));
+      out.push_back(std::move(set));
+    }
+    return out;
+  }
+
+  static Box moved_box(Box b, const Point& by, int rank) {
+    for (int r = 0; r < rank; ++r) {
+      b.lo[r] += by[r];
+      b.hi[r] += by[r];
+    }
+    return b;
   }
 
   void compute_temporal(int level, ElementState& st) {
@@ -540,9 +676,9 @@ class Analyzer {
     std::vector<std::uint64_t>& last = m_level_last[u(level)];
     total.assign(m_num_ds, 0);
     last.assign(m_num_ds, 0);
-    auto record = [&](const Space& delta, std::uint64_t scale) {
+    auto record = [&](std::uint64_t scale) {
       for (std::size_t p = 0; p < m_num_ds; ++p) {
-        last[p] = delta[p].size();
+        last[p] = delta_size(level - 1, p);
         total[p] += last[p] * scale;
       }
     };
@@ -557,7 +693,8 @@ class Analyzer {
 
     m_indices[u(level)] = 0;
     if (n >= 1) {
-      record(compute_deltas(level - 1), 1);
+      compute_deltas(level - 1);
+      record(1);
       m_transform[dim] += scale;
       m_indices[u(level)] += 1;
     }
@@ -566,28 +703,28 @@ class Analyzer {
       if (run_second_last) virtual_iterations -= 1;
       const auto saved_epochs = m_num_epochs;
       m_num_epochs *= static_cast<std::uint64_t>(virtual_iterations);
-      Space delta = compute_deltas(level - 1);
+      compute_deltas(level - 1);
       m_num_epochs = saved_epochs;
-      record(delta, static_cast<std::uint64_t>(virtual_iterations));
+      record(static_cast<std::uint64_t>(virtual_iterations));
       m_transform[dim] += scale * virtual_iterations;
       m_indices[u(level)] += virtual_iterations;
     }
     if (run_second_last && n >= 3) {
-      Space delta = compute_deltas(level - 1);
+      compute_deltas(level - 1);
       if (n >= 4) {
         repeat_last();
       } else {
-        record(delta, 1);
+        record(1);
       }
       m_transform[dim] += scale;
       m_indices[u(level)] += 1;
     }
     if (run_last && n >= 2) {
-      Space delta = compute_deltas(level - 1);
+      compute_deltas(level - 1);
       if (!run_second_last && n >= 3) {
         repeat_last();
       } else {
-        record(delta, 1);
+        record(1);
         m_transform[dim] += scale;
       }
       m_indices[u(level)] += 1;
@@ -668,7 +805,8 @@ class Analyzer {
       if (extrapolation_stride == 0) {
         for (m_indices[u(level)] = 0; m_indices[u(level)] < end && runs < 1; ++m_indices[u(level)], ++runs) {
           const std::uint64_t idx = base_index + static_cast<std::uint64_t>(m_indices[u(level)]);
-          deltas.base = compute_deltas(level - 1);
+          compute_deltas(level - 1);
+          deltas.base = delta_space(level - 1);
           deltas.has_base = true;
           Point* off = deltas.at(idx);
           for (std::size_t p = 0; p < m_num_ds; ++p) off[p] = Point{};
