@@ -105,7 +105,8 @@ struct SpatialDeltas {
 
 class Analyzer {
  public:
-  Analyzer(const LoopNest& nest, const Problem& problem) : m_nest(nest), m_problem(problem) {
+  Analyzer(const LoopNest& nest, const Problem& problem, bool point_sets)
+      : m_nest(nest), m_problem(problem), m_point_sets(point_sets) {
     m_num_ds = problem.shape.data_spaces.size();
     m_num_dims = problem.shape.dimensions.size();
     for (const auto& ds : problem.shape.data_spaces) m_ranks.push_back(static_cast<int>(ds.projection.size()));
@@ -125,6 +126,7 @@ class Analyzer {
  private:
   const LoopNest& m_nest;
   const Problem& m_problem;
+  bool m_point_sets = false;  // walk with point sets even when factors are perfect
   std::size_t m_num_ds = 0;
   std::size_t m_num_dims = 0;
   std::vector<int> m_ranks;
@@ -269,10 +271,11 @@ class Analyzer {
       }
       if (l.end != l.residual_end) m_imperfect = true;
     }
+    m_fast = !m_imperfect && !m_point_sets;
     m_live.assign(u(n), {});
     m_live_used.assign(u(n), 0);
     for (auto& st : m_live) {
-      if (m_imperfect) {
+      if (!m_fast) {
         for (std::size_t p = 0; p < m_num_ds; ++p) st.last_point_set.emplace_back(m_ranks[p]);
         st.last_translation.resize(m_num_ds);
       }
@@ -281,7 +284,6 @@ class Analyzer {
       st.link_transfers.assign(m_num_ds, 0);
     }
     m_memo.assign(u(n), {});
-    m_fast = !m_imperfect;
     m_recent.assign(u(n) * m_num_ds, Recent{});
     m_out.assign(u(n) * m_num_ds, DeltaDs{});
     m_out_sets.assign(u(n), {});
@@ -1137,8 +1139,8 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
   return nest;
 }
 
-NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem) {
-  Analyzer a(nest, problem);
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets) {
+  Analyzer a(nest, problem, point_sets);
   return a.run();
 }
 

@@ -62,6 +62,9 @@ struct NestAnalysis {
 // level has none).
 LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping);
 
-NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem);
+// With perfect factors the walk tracks each level's working-set corner (fast); `point_sets`
+// forces the point-set walk used for residual factors (Timeloop's own procedure, slower), which
+// gives the same analysis: tests hold the fast walk to it.
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets = false);
 
 }  // namespace claimcheck::timeloop
