@@ -3,7 +3,9 @@
 // tile collapsing, energy and performance from scratch). Rates are per second of this thread's
 // CPU time.
 //
-// usage: bench_timeloop [--seconds S] [CASE_DIR...]   (default: every case in tests/data/timeloop)
+// usage: bench_timeloop [--seconds S | --evals N] [CASE_DIR...]   (default: every case in tests/data/timeloop)
+// --evals runs exactly N evaluations per case: with `valgrind --tool=callgrind` it gives instruction
+// counts per evaluation, which unlike times do not vary with the machine's load.
 
 #include <time.h>
 
@@ -34,11 +36,14 @@ double thread_cpu_seconds() {
 
 int main(int argc, char** argv) {
   double seconds = 1.0;
+  std::uint64_t evals = 0;
   std::vector<fs::path> dirs;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--seconds" && i + 1 < argc) {
       seconds = std::atof(argv[++i]);
+    } else if (a == "--evals" && i + 1 < argc) {
+      evals = std::strtoull(argv[++i], nullptr, 10);
     } else {
       dirs.emplace_back(a);
     }
@@ -65,7 +70,7 @@ int main(int argc, char** argv) {
     const double start = thread_cpu_seconds();
     std::uint64_t n = 0;
     double checksum = 0;
-    while (thread_cpu_seconds() - start < seconds) {
+    while (evals > 0 ? n < evals : thread_cpu_seconds() - start < seconds) {
       const Evaluation ev = evaluate(spec);
       checksum += ev.result ? static_cast<double>(ev.result->cycles) : 1.0;
       ++n;
