@@ -220,6 +220,12 @@ Evaluation evaluate(const Spec& spec) {
                                         " exceeds hardware instances " + std::to_string(arch.arithmetic.mesh_y)};
     return ev;
   }
+  // After the arithmetic checks, which need only the nest: a mapping far wider than the hardware
+  // gets the real tool's answer, not the analysis limit it also hits.
+  if (!na.unsupported.empty()) {
+    ev.unsupported = na.unsupported;
+    return ev;
+  }
   a.computes = to_count(na.compute_accesses * static_cast<double>(na.compute_replication));
   a.energy = static_cast<double>(a.computes) * spec.energy.compute;
   a.cycles = na.imperfect ? na.max_temporal_iterations

@@ -76,6 +76,7 @@ struct MappingError {
 struct Evaluation {
   std::optional<Result> result;       // when the mapping fits
   std::optional<MappingError> error;  // otherwise
+  std::string unsupported;            // or: beyond what the native model evaluates, and why
 };
 
 Evaluation evaluate(const Spec& spec);

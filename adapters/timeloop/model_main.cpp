@@ -70,6 +70,10 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
   try {
     const Spec spec = load_spec_files(files);
     const Evaluation ev = evaluate(spec);
+    if (!ev.unsupported.empty()) {
+      err << "claimcheck: error: unsupported: " << ev.unsupported << "\n";
+      return 2;
+    }
     if (ev.error) {
       err << "claimcheck: error: " << ev.error->message() << "\n";
       return 1;

@@ -105,8 +105,8 @@ struct SpatialDeltas {
 
 class Analyzer {
  public:
-  Analyzer(const LoopNest& nest, const Problem& problem, bool point_sets)
-      : m_nest(nest), m_problem(problem), m_point_sets(point_sets) {
+  Analyzer(const LoopNest& nest, const Problem& problem, bool point_sets, const AnalysisLimits& limits)
+      : m_nest(nest), m_problem(problem), m_point_sets(point_sets), m_limits(limits) {
     m_num_ds = problem.shape.data_spaces.size();
     m_num_dims = problem.shape.dimensions.size();
     for (const auto& ds : problem.shape.data_spaces) m_ranks.push_back(static_cast<int>(ds.projection.size()));
@@ -117,8 +117,30 @@ class Analyzer {
     NestAnalysis out;
     out.imperfect = m_imperfect;
     if (m_nest.loops.empty()) return out;
+    const int n = static_cast<int>(m_nest.loops.size());
+    for (int l = 0; l < n; ++l) {
+      if (!spatial(l) || !m_master[u(l)]) continue;
+      const std::size_t s = m_storage_level[u(l)];
+      const std::uint64_t cells = std::max(m_nest.physical_fanout_x[s], m_fanout_x[u(l)]) *
+                                  std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(l)]);
+      if (std::max(m_fanout[u(l)], cells) > m_limits.max_spatial_instances) {
+        out.unsupported = "a spatial block of " + std::to_string(std::max(m_fanout[u(l)], cells)) +
+                          " instances (the analysis handles at most " +
+                          std::to_string(m_limits.max_spatial_instances) + " per block)";
+        return out;
+      }
+    }
     m_num_epochs = 1;
-    compute_deltas(static_cast<int>(m_nest.loops.size()) - 1);
+    try {
+      compute_deltas(n - 1);
+    } catch (const StepLimit&) {
+      int loops = 0;
+      for (const auto& l : m_nest.loops) loops += l.space == LoopSpace::time && l.end > 1 ? 1 : 0;
+      out.unsupported = "the loop nest needs more than " + std::to_string(m_limits.max_steps) +
+                        " analysis steps (" + std::to_string(loops) +
+                        " temporal loops of more than one iteration; each doubles the work)";
+      return out;
+    }
     collect(out);
     return out;
   }
@@ -127,6 +149,8 @@ class Analyzer {
   const LoopNest& m_nest;
   const Problem& m_problem;
   bool m_point_sets = false;  // walk with point sets even when factors are perfect
+  AnalysisLimits m_limits;
+  std::uint64_t m_steps = 0;
   std::size_t m_num_ds = 0;
   std::size_t m_num_dims = 0;
   std::vector<int> m_ranks;
@@ -543,7 +567,15 @@ class Analyzer {
 
   // Walks one call of a loop level: the levels below first, then its own working set against the
   // last one (see compute_deltas for the delta it leaves).
+  struct StepLimit {};
+
+  void count_steps(std::uint64_t n) {
+    m_steps += n;
+    if (m_steps > m_limits.max_steps) throw StepLimit{};
+  }
+
   void walk(int level) {
+    count_steps(1);
     ElementState& st = state_for(level);
     if (spatial(level)) {
       compute_spatial(level);
@@ -1021,6 +1053,7 @@ class Analyzer {
   }
 
   void compute_spatial(int level) {
+    count_steps(m_fanout[u(level)]);
     Deltas deltas;
     deltas.num_ds = m_num_ds;
     // Every spatial index is below the block's fanout; absent indices stay marked absent.
@@ -1139,8 +1172,9 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
   return nest;
 }
 
-NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets) {
-  Analyzer a(nest, problem, point_sets);
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets,
+                          const AnalysisLimits& limits) {
+  Analyzer a(nest, problem, point_sets, limits);
   return a.run();
 }
 

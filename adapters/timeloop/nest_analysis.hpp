@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "adapters/timeloop/spec.hpp"
@@ -55,6 +56,15 @@ struct NestAnalysis {
   std::uint64_t compute_replication = 1;     // arithmetic instances used
   std::uint64_t max_temporal_iterations = 1; // product of all temporal loop ends
   bool imperfect = false;                    // some loop has a residual factor
+  std::string unsupported;                   // non-empty: the analysis stopped at a limit, and why
+};
+
+// Inputs are untrusted, so the analysis bounds its work and memory: a nest whose walk would take
+// more steps, or a spatial block with more instances, is reported as unsupported instead of
+// running for minutes or exhausting memory.
+struct AnalysisLimits {
+  std::uint64_t max_steps = 5'000'000;           // loop-level calls plus spatial instances visited
+  std::uint64_t max_spatial_instances = 1 << 20;  // per spatial block (mapped or physical)
 };
 
 // Builds the loop nest of a mapping (Timeloop's order: per storage level, innermost first, its
@@ -65,6 +75,7 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
 // With perfect factors the walk tracks each level's working-set corner (fast); `point_sets`
 // forces the point-set walk used for residual factors (Timeloop's own procedure, slower), which
 // gives the same analysis: tests hold the fast walk to it.
-NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets = false);
+NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets = false,
+                          const AnalysisLimits& limits = {});
 
 }  // namespace claimcheck::timeloop

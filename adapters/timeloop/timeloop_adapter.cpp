@@ -296,6 +296,11 @@ class TimeloopAdapter final : public Adapter {
     if (engine == "real") return run_real(job, files);
     const timeloop::Spec spec = timeloop::load_spec(texts);
     const timeloop::Evaluation ev = timeloop::evaluate(spec);
+    if (!ev.unsupported.empty()) {
+      return Blocked{BlockKind::unsupported, "unsupported by the native Timeloop model: " + ev.unsupported,
+                     "use a smaller mapping, or run the real tool (options.engine \"real\") or reread its output",
+                     files};
+    }
     if (ev.error) {
       return Blocked{BlockKind::invalid_input, "the mapping does not fit: " + ev.error->message(),
                      "fix the mapping (or the architecture) so that every level holds its tiles", files};

@@ -91,6 +91,25 @@ TEST(TimeloopAdapter, MappingThatDoesNotFitIsBlocked) {
             "capacity 131072");
 }
 
+TEST(TimeloopAdapter, NestBeyondTheAnalysisLimitIsBlockedUnsupported) {
+  // 32 temporal loops of two iterations: the walk would take 2^32 steps.
+  const fs::path bad = fs::path(CLAIMCHECK_TEST_DIR) / "bad-inputs" / "timeloop";
+  test::TempDir tmp;
+  const std::vector<std::pair<std::string, std::string>> files = {{"arch.yaml", "base/arch.yaml"},
+                                                                  {"problem.yaml", "problem-deep-nest.yaml"},
+                                                                  {"mapping.yaml", "mapping-deep-nest.yaml"},
+                                                                  {"ERT.yaml", "base/ERT.yaml"}};
+  for (const auto& [to, from] : files) tmp.write("case/" + to, test::read_file(bad / from));
+  const Sandbox sandbox(tmp.path());
+  const Claim claim = make_claim("cycles");
+  const Job job{claim, sandbox, tmp.path() / "case", RunPolicy{}};
+  const auto b = std::get<Blocked>(measure_safely(*find_adapter("timeloop"), job));
+  EXPECT_EQ(b.kind, BlockKind::unsupported);
+  EXPECT_EQ(b.reason,
+            "unsupported by the native Timeloop model: the loop nest needs more than 5000000 analysis steps (32 "
+            "temporal loops of more than one iteration; each doubles the work)");
+}
+
 TEST(TimeloopAdapter, UnknownLevelIsBlockedUnsupported) {
   const auto b = std::get<Blocked>(measure(make_claim("energy.DRAN"), "toy_1pe_gemm_32x32x32"));
   EXPECT_EQ(b.kind, BlockKind::unsupported);
