@@ -7,11 +7,14 @@
 
 #include "adapters/command/command_adapter.hpp"
 #include "adapters/command/command_spec.hpp"
-#include "io/claim_loader.hpp"
+#include "support/outcomes.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
 namespace {
+
+using test::blocked;
+using test::measured;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -29,9 +32,7 @@ Claim make_claim(const json& options, const json& extract, const std::string& mo
                  {"options", options}};
   if (!extract.is_null()) object["extract"] = extract;
   if (mode == "reread") object["artifact"] = "x";
-  const auto loaded = parse_claim_text(object.dump(), "c.claim.json");
-  EXPECT_TRUE(loaded.diagnostics.empty()) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.items()[0].message);
-  return loaded.claims.empty() ? Claim{} : loaded.claims.front();
+  return test::claim_from_json(object, "c.claim.json");
 }
 
 json regex(const std::string& pattern) { return {{"regex", pattern}}; }
@@ -49,22 +50,6 @@ struct Fixture {
     return measure_safely(*adapter, job);
   }
 };
-
-Measurement measured(const Outcome& outcome) {
-  if (const auto* blocked = std::get_if<Blocked>(&outcome)) {
-    ADD_FAILURE() << "blocked: " << blocked->reason;
-    return {};
-  }
-  return std::get<Measurement>(outcome);
-}
-
-Blocked blocked(const Outcome& outcome) {
-  if (std::holds_alternative<Measurement>(outcome)) {
-    ADD_FAILURE() << "measured " << std::get<Measurement>(outcome).value;
-    return {};
-  }
-  return std::get<Blocked>(outcome);
-}
 
 std::string detail(const Measurement& m, const std::string& name) {
   for (const auto& d : m.details) {

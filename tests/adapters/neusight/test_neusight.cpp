@@ -4,11 +4,14 @@
 
 #include "adapters/neusight/neusight_adapter.hpp"
 #include "adapters/neusight/neusight_results.hpp"
-#include "io/claim_loader.hpp"
+#include "support/outcomes.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
 namespace {
+
+using test::blocked;
+using test::measured;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -28,30 +31,12 @@ Claim neusight_claim(const std::string& metric, const json& options, const std::
                  {"metric", metric},
                  {"expected", {{"value", 1.0}, {"unit", unit}}}};
   if (!options.is_null()) object["options"] = options;
-  const auto loaded = parse_claim_text(object.dump(), "n.claim.json");
-  EXPECT_TRUE(loaded.diagnostics.empty()) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.items()[0].message);
-  return loaded.claims.empty() ? Claim{} : loaded.claims.front();
+  return test::claim_from_json(object, "n.claim.json");
 }
 
 Outcome measure(const Claim& claim) {
   const Sandbox sandbox(fs::path(CLAIMCHECK_TEST_DIR));
   return measure_safely(*make_neusight_adapter(), Job{claim, sandbox, k_data, {}});
-}
-
-Measurement measured(const Outcome& outcome) {
-  if (const auto* b = std::get_if<Blocked>(&outcome)) {
-    ADD_FAILURE() << "blocked: " << b->reason;
-    return {};
-  }
-  return std::get<Measurement>(outcome);
-}
-
-Blocked blocked(const Outcome& outcome) {
-  if (std::holds_alternative<Measurement>(outcome)) {
-    ADD_FAILURE() << "measured " << std::get<Measurement>(outcome).value;
-    return {};
-  }
-  return std::get<Blocked>(outcome);
 }
 
 const json k_h100_gpt3 = {{"device", "NVIDIA_H100_80GB_HBM3"}, {"model_name", {"gpt3_xl", "gpt3_27"}}, {"option", ""}};

@@ -5,11 +5,14 @@
 #include "adapters/vidur/statistics.hpp"
 #include "adapters/vidur/vidur_adapter.hpp"
 #include "adapters/vidur/vidur_metrics.hpp"
-#include "io/claim_loader.hpp"
+#include "support/outcomes.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
 namespace {
+
+using test::blocked;
+using test::measured;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -28,30 +31,12 @@ Claim vidur_claim(const std::string& metric, const json& options, const std::str
                  {"metric", metric},
                  {"expected", {{"value", 1.0}, {"unit", "s"}}}};
   if (!options.is_null()) object["options"] = options;
-  const auto loaded = parse_claim_text(object.dump(), "v.claim.json");
-  EXPECT_TRUE(loaded.diagnostics.empty()) << (loaded.diagnostics.empty() ? "" : loaded.diagnostics.items()[0].message);
-  return loaded.claims.empty() ? Claim{} : loaded.claims.front();
+  return test::claim_from_json(object, "v.claim.json");
 }
 
 Outcome measure(const Claim& claim, const fs::path& claim_dir = k_data) {
   const Sandbox sandbox(fs::path(CLAIMCHECK_TEST_DIR));
   return measure_safely(*make_vidur_adapter(), Job{claim, sandbox, claim_dir, {}});
-}
-
-Measurement measured(const Outcome& outcome) {
-  if (const auto* b = std::get_if<Blocked>(&outcome)) {
-    ADD_FAILURE() << "blocked: " << b->reason;
-    return {};
-  }
-  return std::get<Measurement>(outcome);
-}
-
-Blocked blocked(const Outcome& outcome) {
-  if (std::holds_alternative<Measurement>(outcome)) {
-    ADD_FAILURE() << "measured " << std::get<Measurement>(outcome).value;
-    return {};
-  }
-  return std::get<Blocked>(outcome);
 }
 
 double value_of(const std::string& metric, const std::string& statistic) {
