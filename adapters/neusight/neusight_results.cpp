@@ -18,11 +18,14 @@ std::size_t column(const CsvTable& table, const std::string& name, const std::fi
   return static_cast<std::size_t>(it - table.header.begin());
 }
 
-std::optional<double> cell_number(const std::vector<std::string>& row, std::optional<std::size_t> index, int line,
-                                  const std::filesystem::path& file) {
+std::optional<double> cell_number(const CsvTable& table, const std::vector<std::string>& row,
+                                  std::optional<std::size_t> index, int line, const std::filesystem::path& file) {
   if (!index || row[*index].empty()) return std::nullopt;
   auto value = parse_number(row[*index]);
-  if (!value) throw InputError(file, line, 0, "cell \"" + row[*index] + "\" is not a number");
+  if (!value) {
+    throw InputError(file, line, 0,
+                     "cell \"" + row[*index] + "\" in column \"" + table.header[*index] + "\" is not a number");
+  }
   return value;
 }
 
@@ -58,9 +61,9 @@ std::vector<Row> summary_rows(const CsvTable& table, const Selection& selection,
       if (cells[index].empty()) continue;
       row.run += (row.run.empty() ? "" : " ") + cells[index];
     }
-    row.measured = cell_number(cells, measured, row.line, file);
-    row.predicted = cell_number(cells, predicted, row.line, file);
-    row.stated_error = cell_number(cells, stated, row.line, file);
+    row.measured = cell_number(table, cells, measured, row.line, file);
+    row.predicted = cell_number(table, cells, predicted, row.line, file);
+    row.stated_error = cell_number(table, cells, stated, row.line, file);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -77,7 +80,7 @@ double sum_operator_latency(const CsvTable& table, const std::string& phase, con
   for (std::size_t r = 0; r < table.rows.size(); ++r) {
     const auto& cells = table.rows[r];
     if (!op_names.empty() && std::find(op_names.begin(), op_names.end(), cells[op]) == op_names.end()) continue;
-    auto value = cell_number(cells, latency, static_cast<int>(r + 2), file);
+    auto value = cell_number(table, cells, latency, static_cast<int>(r + 2), file);
     if (value) total += *value;
     ++used;
   }
