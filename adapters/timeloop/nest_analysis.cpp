@@ -131,14 +131,21 @@ class Analyzer {
       }
     }
     m_num_epochs = 1;
-    try {
-      compute_deltas(n - 1);
-    } catch (const StepLimit&) {
+    auto too_many_steps = [&] {
       int loops = 0;
       for (const auto& l : m_nest.loops) loops += l.space == LoopSpace::time && l.end > 1 ? 1 : 0;
       out.unsupported = "the loop nest needs more than " + std::to_string(m_limits.max_steps) +
                         " analysis steps (" + std::to_string(loops) +
                         " temporal loops of more than one iteration; each doubles the work)";
+    };
+    if (least_steps() > m_limits.max_steps) {
+      too_many_steps();
+      return out;
+    }
+    try {
+      compute_deltas(n - 1);
+    } catch (const StepLimit&) {
+      too_many_steps();
       return out;
     }
     collect(out);
@@ -568,6 +575,23 @@ class Analyzer {
   // Walks one call of a loop level: the levels below first, then its own working set against the
   // last one (see compute_deltas for the delta it leaves).
   struct StepLimit {};
+
+  // Steps the walk takes at the least, counting a spatial block as none (it may be replayed):
+  // a temporal loop walks the level below it for its first iteration and for one standing for
+  // the others. When this already exceeds the limit the walk is not started.
+  std::uint64_t least_steps() const {
+    constexpr std::uint64_t k_cap = std::uint64_t{1} << 62;
+    std::uint64_t below = 0;  // steps of the level below
+    for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
+      if (spatial(l)) {
+        if (m_master[u(l)]) below = 0;
+        continue;
+      }
+      const std::uint64_t k = loop(l).end >= 2 ? 2 : 1;
+      below = l == 0 ? 1 : std::min(k_cap, 1 + std::min(k_cap / k, below) * k);
+    }
+    return below;
+  }
 
   void count_steps(std::uint64_t n) {
     m_steps += n;

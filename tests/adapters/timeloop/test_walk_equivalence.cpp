@@ -132,3 +132,38 @@ TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
 
 }  // namespace
 }  // namespace claimcheck::timeloop
+
+namespace claimcheck::timeloop {
+namespace {
+
+NestAnalysis analyze_case(const std::string& name, const AnalysisLimits& limits) {
+  const fs::path dir = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop" / name;
+  const Spec spec = load_spec_files({(dir / "arch.yaml").string(), (dir / "problem.yaml").string(),
+                                     (dir / "mapping.yaml").string(), (dir / "ERT.yaml").string()});
+  return analyze_nest(build_loop_nest(spec.arch, spec.problem, spec.mapping), spec.problem, false, limits);
+}
+
+TEST(NestWalk, StopsAtItsLimits) {
+  // simple_ws: 256 instances per visit of its spatial block, so 50 steps are passed mid-walk
+  // (the least-steps bound before walking is 15).
+  AnalysisLimits few;
+  few.max_steps = 50;
+  const NestAnalysis stopped = analyze_case("simple_ws_resnet50_res3_1x1", few);
+  EXPECT_EQ(stopped.unsupported,
+            "the loop nest needs more than 50 analysis steps (6 temporal loops of more than one iteration; each "
+            "doubles the work)");
+  EXPECT_TRUE(stopped.tiles.empty());
+  // 10 steps are below the least the walk needs: refused before walking, with the same message.
+  few.max_steps = 10;
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", few).unsupported,
+            "the loop nest needs more than 10 analysis steps (6 temporal loops of more than one iteration; each "
+            "doubles the work)");
+  AnalysisLimits narrow;
+  narrow.max_spatial_instances = 255;
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", narrow).unsupported,
+            "a spatial block of 256 instances (the analysis handles at most 255 per block)");
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", {}).unsupported, "");
+}
+
+}  // namespace
+}  // namespace claimcheck::timeloop
