@@ -158,8 +158,15 @@ class AstraSimAdapter final : public Adapter {
     astrasim::LoadedInputs loaded = load(job, paths);
     const bool real = claim.options.is_object() && claim.options.value("real_tool", false);
     if (real) return run_real_tool(job, paths, loaded);
-    const astrasim::SimulationResult r = astrasim::simulate(loaded.input);
-    return from_result(job, r, loaded);
+    try {
+      const astrasim::SimulationResult r = astrasim::simulate(loaded.input);
+      return from_result(job, r, loaded);
+    } catch (const astrasim::SimulationLimitExceeded& e) {
+      return Blocked{BlockKind::unsupported, std::string("unsupported by the native ASTRA-sim model: ") + e.what(),
+                     "use a smaller or symmetric configuration, or run the real tool (options.real_tool) or reread its "
+                     "log",
+                     {}};
+    }
   }
 
  private:

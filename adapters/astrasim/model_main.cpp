@@ -134,6 +134,9 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
   } catch (const InputError& e) {
     err << "claimcheck: error: " << e.what() << "\n";
     return 2;
+  } catch (const SimulationLimitExceeded& e) {
+    err << "claimcheck: error: unsupported: " << e.what() << "\n";
+    return 2;
   } catch (const std::runtime_error& e) {
     err << "claimcheck: error: " << e.what() << "\n";
     return 2;

@@ -357,7 +357,8 @@ struct Simulator {
     if (std::find(warnings.begin(), warnings.end(), message) == warnings.end()) warnings.push_back(message);
   }
 
-  explicit Simulator(const SimulationInput& input) : in(input) {}
+  Simulator(const SimulationInput& input, const SimulationLimits& bounds) : in(input), limits(bounds) {}
+  SimulationLimits limits;
 
   // ---------------- helpers
   [[noreturn]] void input_error(const std::string& message, const std::string& hint = {}) {
@@ -1232,6 +1233,12 @@ struct Simulator {
 
     mirror = symmetry == SymmetryUse::when_valid && total > 1 && symmetric_ok();
     const int simulated = mirror ? 1 : total;
+    if (simulated > limits.max_simulated_npus) {
+      throw SimulationLimitExceeded("simulating each of the " + std::to_string(total) +
+                                    " NPUs one by one is beyond the native model's limit of " +
+                                    std::to_string(limits.max_simulated_npus) +
+                                    " (a symmetric run simulates one NPU for all)");
+    }
     channels.reserve(static_cast<std::size_t>(simulated) * 64);
     for (int id = 0; id < simulated; ++id) {
       auto n = std::make_unique<Npu>();
@@ -1277,7 +1284,11 @@ struct Simulator {
       const Event e = queue.top();
       queue.pop();
       now = e.time;
-      ++processed;
+      if (++processed > limits.max_events) {
+        release_in_flight(e);
+        throw SimulationLimitExceeded("the simulation needs more than " + std::to_string(limits.max_events) +
+                                      " events (stopped at " + std::to_string(now) + " ns of simulated time)");
+      }
       switch (e.kind) {
         case Event::Kind::call_events: call_events(static_cast<Npu*>(e.ptr)); break;
         case Event::Kind::arrival: chunk_arrival(static_cast<Channel*>(e.ptr), e.key.chunk); break;
@@ -1308,6 +1319,31 @@ struct Simulator {
       }
     }
     return results();
+  }
+
+  // Frees what in-flight messages own when a run is abandoned: chunks queued on links or in
+  // events (including the one just taken off the queue) and bundles waiting in NPU event lists.
+  void release_in_flight(const Event& taken) {
+    auto drop = [](const Event& e) {
+      if (e.kind == Event::Kind::chunk_hop) delete static_cast<Chunk*>(e.ptr);
+    };
+    drop(taken);
+    while (!queue.empty()) {
+      drop(queue.top());
+      queue.pop();
+    }
+    for (auto& [key, l] : links) {
+      for (Chunk* c : l->pending) delete c;
+      l->pending.clear();
+    }
+    for (auto& n : npus) {
+      for (auto& [tick, list] : n->events) {
+        for (const auto& se : list) {
+          if (se.kind == SysEvent::Kind::bundle) delete static_cast<Bundle*>(se.ptr);
+        }
+        list.clear();
+      }
+    }
   }
 
   SimulationResult results() {
@@ -1776,8 +1812,8 @@ std::string_view backend_name(Backend backend) {
   return backend == Backend::congestion_aware ? "congestion-aware" : "congestion-unaware";
 }
 
-SimulationResult simulate(const SimulationInput& input, SymmetryUse symmetry) {
-  Simulator sim(input);
+SimulationResult simulate(const SimulationInput& input, SymmetryUse symmetry, const SimulationLimits& limits) {
+  Simulator sim(input, limits);
   return sim.run(symmetry);
 }
 

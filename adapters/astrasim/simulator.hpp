@@ -10,6 +10,7 @@
 // messages of its peers, which gives the same per-NPU answer at a fraction of the cost.
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -63,10 +64,24 @@ struct SimulationResult {
   std::vector<std::string> warnings;
 };
 
+// Inputs are untrusted, so a simulation is bounded: beyond these it stops with
+// SimulationLimitExceeded instead of running for minutes or exhausting memory.
+struct SimulationLimits {
+  std::uint64_t max_events = 20'000'000;  // simulator events processed
+  int max_simulated_npus = 65'536;        // NPUs simulated one by one (symmetric runs simulate one)
+};
+
+class SimulationLimitExceeded : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // Runs the model. Throws InputError for inputs the model cannot run (implementation lists that do
 // not fit the network, halvingDoubling / doubleBinaryTree on a non-power-of-two dimension, a
 // collective whose chunks would be 0 bytes, an unknown comm group, memory nodes), and
-// std::runtime_error("deadlock: ...") when NPUs are left with nodes that can never run.
-SimulationResult simulate(const SimulationInput& input, SymmetryUse symmetry = SymmetryUse::when_valid);
+// std::runtime_error("deadlock: ...") when NPUs are left with nodes that can never run, and
+// SimulationLimitExceeded past `limits`.
+SimulationResult simulate(const SimulationInput& input, SymmetryUse symmetry = SymmetryUse::when_valid,
+                          const SimulationLimits& limits = {});
 
 }  // namespace claimcheck::astrasim

@@ -308,3 +308,46 @@ TEST(Compute, ZeroDurationTakesOneNanosecond) {
 
 }  // namespace
 }  // namespace claimcheck::astrasim
+
+namespace claimcheck::astrasim {
+namespace {
+
+std::string limit_error(const SimulationInput& in, SymmetryUse symmetry, const SimulationLimits& limits) {
+  try {
+    simulate(in, symmetry, limits);
+  } catch (const SimulationLimitExceeded& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(Limits, ARunPastItsEventBudgetStopsAndFreesWhatIsInFlight) {
+  // Congestion-aware: chunks wait on links and in events when the budget runs out (the sanitizer
+  // build checks they are freed). The full run takes more than 100 events.
+  NetworkConfig ring{{NetworkDim{Topology::ring, 8, 50.0, 500.0}}};
+  auto in = one_collective(ring, system_with(ImplKind::ring, 1), CommType::all_reduce, 64u << 20);
+  in.backend = Backend::congestion_aware;
+  ASSERT_GT(simulate(in).events, 100u);
+  SimulationLimits few;
+  few.max_events = 100;
+  const std::string message = limit_error(in, SymmetryUse::when_valid, few);
+  EXPECT_TRUE(message.starts_with("the simulation needs more than 100 events (stopped at ")) << message;
+  // Congestion-unaware, with bundles waiting in NPU event lists.
+  in.backend = Backend::congestion_unaware;
+  EXPECT_TRUE(limit_error(in, SymmetryUse::never, few).starts_with("the simulation needs more than 100 events"));
+}
+
+TEST(Limits, TooManyNpusSimulatedOneByOneAreRefusedBeforeAnyIsBuilt) {
+  NetworkConfig ring{{NetworkDim{Topology::ring, 8, 50.0, 500.0}}};
+  const auto in = one_collective(ring, system_with(ImplKind::ring, 1), CommType::all_reduce, 64u << 20);
+  SimulationLimits narrow;
+  narrow.max_simulated_npus = 4;
+  EXPECT_EQ(limit_error(in, SymmetryUse::never, narrow),
+            "simulating each of the 8 NPUs one by one is beyond the native model's limit of 4 (a symmetric run "
+            "simulates one NPU for all)");
+  // Symmetric, one NPU stands for all eight: within the limit.
+  EXPECT_EQ(limit_error(in, SymmetryUse::when_valid, narrow), "(no error)");
+}
+
+}  // namespace
+}  // namespace claimcheck::astrasim
