@@ -67,7 +67,7 @@ struct SimulationResult {
 // Inputs are untrusted, so a simulation is bounded: beyond these it stops with
 // SimulationLimitExceeded instead of running for minutes or exhausting memory.
 struct SimulationLimits {
-  std::uint64_t max_events = 20'000'000;  // simulator events processed
+  std::uint64_t max_events = 100'000'000;  // simulator events processed (about 20 s)
   int max_simulated_npus = 65'536;        // NPUs simulated one by one (symmetric runs simulate one)
 };
 
