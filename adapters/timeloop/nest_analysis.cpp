@@ -13,12 +13,9 @@ namespace {
 using Space = std::vector<BoxSet>;  // one point set per data space
 using Shift = std::vector<Point>;   // one vector per data space
 
-// What one loop level remembers for one instance and what steers the walk: the last working
-// set and step, and the previous spatial deltas.
-struct WalkState {
-  Space last_point_set;
-  std::vector<std::optional<Point>> last_translation;
-  // The previous invocation's spatial deltas (for link transfers): base + per-element offsets.
+// What a spatial block remembers of its previous invocation (for link transfers): its deltas as
+// a base set plus per-element offsets.
+struct SpatialMemory {
   bool has_prev_spatial = false;
   Space prev_base;
   // Offsets are relative to the base, so they survive a translation unchanged; they are shared
@@ -31,8 +28,12 @@ struct WalkState {
   std::shared_ptr<const Previous> prev;
 };
 
-// A WalkState plus what the instance only accumulates.
-struct ElementState : WalkState {
+// What one loop level remembers for one instance: its spatial memory, the last working set and
+// step of the point-set walk (residual factors; the corner walk keeps them in Recent instead),
+// and what it only accumulates.
+struct ElementState : SpatialMemory {
+  Space last_point_set;
+  std::vector<std::optional<Point>> last_translation;
   std::vector<std::uint64_t> max_size;
   std::vector<std::map<std::uint64_t, double>> accesses;
   std::vector<std::uint64_t> link_transfers;
@@ -46,7 +47,6 @@ struct Recent {
   Point last{};  // corner of the last working set
   bool has_step = false;
   Point step{};  // the last step (Timeloop's "last translation")
-  bool operator==(const Recent&) const = default;
 };
 
 // The delta a level served in its latest call, per data space: its working set at corner `at`,
@@ -57,27 +57,23 @@ struct DeltaDs {
   bool minus = false;
 };
 
-// Moves the point sets of a walk state by `by` (per data space), or back by it.
-void shift_walk(WalkState& w, const Shift& by, bool back) {
-  for (std::size_t p = 0; p < by.size(); ++p) {
+// Moves the base set of a spatial memory by `by` (per data space), or back by it.
+void shift_memory(SpatialMemory& m, const Shift& by, bool back) {
+  for (std::size_t p = 0; p < m.prev_base.size(); ++p) {
     Point v = by[p];
     if (back) {
       for (auto& c : v) c = -c;
     }
-    if (p < w.last_point_set.size()) w.last_point_set[p].translate(v);
-    if (p < w.prev_base.size()) w.prev_base[p].translate(v);
+    m.prev_base[p].translate(v);
   }
 }
 
 // `live` equals `rel` moved by `by`.
-bool same_walk(const WalkState& live, const WalkState& rel, const Shift& by) {
-  if (live.has_prev_spatial != rel.has_prev_spatial || live.last_translation != rel.last_translation ||
+bool same_memory(const SpatialMemory& live, const SpatialMemory& rel, const Shift& by) {
+  if (live.has_prev_spatial != rel.has_prev_spatial ||
       (live.prev != rel.prev && (!live.prev || !rel.prev || !(*live.prev == *rel.prev))) ||
-      live.last_point_set.size() != rel.last_point_set.size() || live.prev_base.size() != rel.prev_base.size()) {
+      live.prev_base.size() != rel.prev_base.size()) {
     return false;
-  }
-  for (std::size_t p = 0; p < live.last_point_set.size(); ++p) {
-    if (!live.last_point_set[p].same_as_shifted(rel.last_point_set[p], by[p])) return false;
   }
   for (std::size_t p = 0; p < live.prev_base.size(); ++p) {
     if (!live.prev_base[p].same_as_shifted(rel.prev_base[p], by[p])) return false;
@@ -120,9 +116,7 @@ class Analyzer {
     const int n = static_cast<int>(m_nest.loops.size());
     for (int l = 0; l < n; ++l) {
       if (!spatial(l) || !m_master[u(l)]) continue;
-      const std::size_t s = m_storage_level[u(l)];
-      const std::uint64_t cells = std::max(m_nest.physical_fanout_x[s], m_fanout_x[u(l)]) *
-                                  std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(l)]);
+      const std::uint64_t cells = grid_width(l) * grid_height(l);
       if (std::max(m_fanout[u(l)], cells) > m_limits.max_spatial_instances) {
         out.unsupported = "a spatial block of " + std::to_string(std::max(m_fanout[u(l)], cells)) +
                           " instances (the analysis handles at most " +
@@ -219,8 +213,8 @@ class Analyzer {
   };
   // A call at level L touches exactly the states of levels 0..L.
   struct MemoEntry {
-    std::vector<WalkState> before;  // per level 0..L, relative to the call's position
-    std::vector<WalkState> after;
+    std::vector<SpatialMemory> before;  // per level 0..L, relative to the call's position
+    std::vector<SpatialMemory> after;
     std::vector<Recent> recent_before;  // [level * data spaces + data space], relative
     std::vector<Recent> recent_after;
     std::vector<char> used_before;
@@ -243,6 +237,15 @@ class Analyzer {
   mutable std::vector<std::uint64_t> m_keys;    // scratch: each grouped offset's table cell
   std::vector<std::vector<std::uint64_t>> m_level_total, m_level_last;  // scratch per loop level
   std::vector<Point> m_corner, m_corner_step;   // scratch: per data space, innermost spatial loop
+
+  // The grid a spatial block's neighbour transfers run over: the physical fanout of its level or
+  // the mapped one, whichever is larger, along each axis.
+  std::uint64_t grid_width(int level) const {
+    return std::max(m_nest.physical_fanout_x[m_storage_level[u(level)]], m_fanout_x[u(level)]);
+  }
+  std::uint64_t grid_height(int level) const {
+    return std::max(m_nest.physical_fanout_y[m_storage_level[u(level)]], m_fanout_y[u(level)]);
+  }
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
   const Loop& loop(int level) const { return m_nest.loops[static_cast<std::size_t>(level)]; }
@@ -501,15 +504,15 @@ class Analyzer {
       bool same = true;
       for (std::size_t i = 0; i < states && same; ++i) same = same_recent(m_recent[i], e.recent_before[i], at[i % m_num_ds]);
       for (int l = 0; l <= level && same; ++l) {
-        same = m_live_used[u(l)] == e.used_before[u(l)] && same_walk(m_live[u(l)], e.before[u(l)], at);
+        same = m_live_used[u(l)] == e.used_before[u(l)] && same_memory(m_live[u(l)], e.before[u(l)], at);
       }
       if (!same) continue;
       apply(e.journal);
       for (int l = 0; l <= level; ++l) {
         m_live_used[u(l)] = 1;
-        WalkState& live = m_live[u(l)];
+        SpatialMemory& live = m_live[u(l)];
         live = e.after[u(l)];
-        shift_walk(live, at, false);
+        shift_memory(live, at, false);
       }
       for (std::size_t i = 0; i < states; ++i) m_recent[i] = moved(e.recent_after[i], at[i % m_num_ds], false);
       for (std::size_t p = 0; p < m_num_ds; ++p) m_out[u(level) * m_num_ds + p] = moved(e.delta[p], at[p], false);
@@ -519,8 +522,8 @@ class Analyzer {
     MemoEntry e;
     if (keep) {
       for (int l = 0; l <= level; ++l) {
-        e.before.push_back(static_cast<const WalkState&>(m_live[u(l)]));
-        shift_walk(e.before.back(), at, true);
+        e.before.push_back(static_cast<const SpatialMemory&>(m_live[u(l)]));
+        shift_memory(e.before.back(), at, true);
         e.used_before.push_back(m_live_used[u(l)]);
       }
       for (std::size_t i = 0; i < states; ++i) e.recent_before.push_back(moved(m_recent[i], at[i % m_num_ds], true));
@@ -542,8 +545,8 @@ class Analyzer {
     }
     if (keep) {
       for (int l = 0; l <= level; ++l) {
-        e.after.push_back(static_cast<const WalkState&>(m_live[u(l)]));
-        shift_walk(e.after.back(), at, true);
+        e.after.push_back(static_cast<const SpatialMemory&>(m_live[u(l)]));
+        shift_memory(e.after.back(), at, true);
       }
       for (std::size_t i = 0; i < states; ++i) e.recent_after.push_back(moved(m_recent[i], at[i % m_num_ds], true));
       for (std::size_t p = 0; p < m_num_ds; ++p) e.delta.push_back(moved(m_out[u(level) * m_num_ds + p], at[p], true));
@@ -702,19 +705,16 @@ class Analyzer {
     for (std::size_t p = 0; p < m_num_ds; ++p) {
       const std::size_t i = u(level) * m_num_ds + p;
       const DeltaDs& d = m_out[i];
-      BoxSet set(m_ranks[p], moved_box(m_mold[i], d.at, m_ranks[p]));
-      if (d.minus) set.subtract(BoxSet(m_ranks[p], moved_box(m_mold[i], d.from, m_ranks[p])));
+      BoxSet set(m_ranks[p], m_mold[i]);
+      set.translate(d.at);
+      if (d.minus) {
+        BoxSet last(m_ranks[p], m_mold[i]);
+        last.translate(d.from);
+        set.subtract(last);
+      }
       out.push_back(std::move(set));
     }
     return out;
-  }
-
-  static Box moved_box(Box b, const Point& by, int rank) {
-    for (int r = 0; r < rank; ++r) {
-      b.lo[r] += by[r];
-      b.hi[r] += by[r];
-    }
-    return b;
   }
 
   void compute_temporal(int level, ElementState& st) {
@@ -986,8 +986,8 @@ class Analyzer {
     remember = false;
     std::vector<std::uint64_t> out(m_num_ds, 0);
     const std::size_t s = m_storage_level[u(level)];
-    const std::uint64_t h_size = std::max(m_nest.physical_fanout_x[s], m_fanout_x[u(level)]);
-    const std::uint64_t v_size = std::max(m_nest.physical_fanout_y[s], m_fanout_y[u(level)]);
+    const std::uint64_t h_size = grid_width(level);
+    const std::uint64_t v_size = grid_height(level);
     const auto& ignore = m_nest.no_link_transfer[s];
     if (std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; })) return out;
     if (st.has_prev_spatial) {
@@ -1113,8 +1113,8 @@ class Analyzer {
     if (remember) {
       st.has_prev_spatial = true;
       st.prev_base = std::move(deltas.base);
-      st.prev = std::make_shared<const WalkState::Previous>(
-          WalkState::Previous{std::move(deltas.offsets), std::move(deltas.present)});
+      st.prev = std::make_shared<const SpatialMemory::Previous>(
+          SpatialMemory::Previous{std::move(deltas.offsets), std::move(deltas.present)});
     }
   }
 
