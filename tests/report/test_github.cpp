@@ -13,6 +13,8 @@
 namespace claimcheck {
 namespace {
 
+using test::ScopedEnv;
+
 using test::record_of;
 
 std::vector<std::string> lines_of(const std::string& text) {
@@ -21,28 +23,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
 }
-
-// Sets an environment variable for one test and restores the old value.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_old = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (m_old) {
-      ::setenv(m_name, m_old->c_str(), 1);
-    } else {
-      ::unsetenv(m_name);
-    }
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* m_name;
-  std::optional<std::string> m_old;
-};
 
 TEST(GithubEscape, DataAndProperties) {
   // As actions/toolkit's escapeData / escapeProperty: % first, then CR, LF (and : , in properties).

@@ -69,4 +69,21 @@ void expect_golden(const std::string& name, const std::string& actual) {
   EXPECT_EQ(read_file(path), actual) << "golden file " << path << " differs; UPDATE_GOLDEN=1 refreshes it";
 }
 
+ScopedEnv::ScopedEnv(const char* name, const std::optional<std::string>& value) : m_name(name) {
+  if (const char* old = std::getenv(name)) m_old = old;
+  if (value) {
+    ::setenv(name, value->c_str(), 1);
+  } else {
+    ::unsetenv(name);
+  }
+}
+
+ScopedEnv::~ScopedEnv() {
+  if (m_old) {
+    ::setenv(m_name, m_old->c_str(), 1);
+  } else {
+    ::unsetenv(m_name);
+  }
+}
+
 }  // namespace claimcheck::test

@@ -2,6 +2,7 @@
 // Test helpers: temporary folders, running the CLI in-process, golden files.
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,19 @@ CliResult run(const std::vector<std::string>& args, const std::filesystem::path&
 void sh(const std::string& command, const std::filesystem::path& cwd);
 
 std::string read_file(const std::filesystem::path& path);
+
+// Sets (or, with nullopt, removes) an environment variable for one test and restores it after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::optional<std::string>& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  const char* m_name;
+  std::optional<std::string> m_old;
+};
 
 // Compares `actual` with tests/golden/NAME; with UPDATE_GOLDEN=1 in the environment, rewrites it.
 void expect_golden(const std::string& name, const std::string& actual);
