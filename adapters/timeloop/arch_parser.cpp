@@ -99,11 +99,7 @@ std::optional<double> opt_double(const std::optional<YNode>& attrs, const std::v
   if (!attrs) return std::nullopt;
   // Every numeric attribute read this way (energies, bandwidths, buffering, utilization) is a
   // quantity that cannot be negative.
-  if (auto v = get_any(*attrs, keys)) {
-    const double d = as_double(*v);
-    if (!(d >= 0) || !std::isfinite(d)) fail_at(*v, keys.front() + " must be a finite number >= 0, not " + v->node.Scalar());
-    return d;
-  }
+  if (auto v = get_any(*attrs, keys)) return as_non_negative(*v, keys.front() + " must be a finite number >= 0");
   return std::nullopt;
 }
 

@@ -1,7 +1,6 @@
 // `ERT:` (energy reference table) and the energy model of every level (ERT, PAT or user).
 
 #include <algorithm>
-#include <cmath>
 
 #include "adapters/timeloop/input_parsers.hpp"
 #include "core/diagnostics.hpp"
@@ -25,13 +24,8 @@ std::string component_of(const std::string& name) {
 
 double action_energy(const YNode& action, const std::string& what) {
   check_keys(action, {"name", "energy", "arguments"}, what);
-  const YNode e = require(action, "energy", what);
-  const double v = as_double(e);
-  if (!(v >= 0) || !std::isfinite(v)) {
-    fail_at(e, "energy per action must be a finite number of pJ >= 0, not " + e.node.Scalar(),
-            "check the ERT this was exported from (an energy estimator never reports a negative energy)");
-  }
-  return v;
+  return as_non_negative(require(action, "energy", what), "energy per action must be a finite number of pJ >= 0",
+                         "check the ERT this was exported from (an energy estimator never reports a negative energy)");
 }
 
 // ERT actions Timeloop v3.0.3 reads for each operation, first match wins.

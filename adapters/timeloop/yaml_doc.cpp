@@ -221,6 +221,12 @@ double as_double(const YNode& n) {
   return v;
 }
 
+double as_non_negative(const YNode& n, const std::string& must, const std::string& hint) {
+  const double v = as_double(n);  // finite already
+  if (v < 0) fail_at(n, must + ", not " + n.node.Scalar(), hint);
+  return v;
+}
+
 bool as_bool(const YNode& n) {
   const std::string s = scalar_text(n, "true or false");
   if (s == "true" || s == "True" || s == "TRUE" || s == "1") return true;

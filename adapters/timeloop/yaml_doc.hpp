@@ -66,6 +66,8 @@ std::string as_string(const YNode& n);
 std::int64_t as_int(const YNode& n);
 std::uint64_t as_uint(const YNode& n);
 double as_double(const YNode& n);
+// A number >= 0; otherwise fails with "`must`, not VALUE" (e.g. must = "depth must be >= 0").
+double as_non_negative(const YNode& n, const std::string& must, const std::string& hint = {});
 bool as_bool(const YNode& n);
 // A sequence of scalars as strings (a single scalar is not accepted).
 std::vector<std::string> as_string_list(const YNode& n);
