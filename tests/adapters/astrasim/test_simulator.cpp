@@ -190,10 +190,13 @@ TEST(CongestionAware, RingEqualsTheUnawareModelAndEveryDimensionRuns) {
   for (const auto& n : a2.npus) EXPECT_EQ(n.finish_ns, a2.npus[0].finish_ns);
 }
 
-std::string error_of(const SimulationInput& in) {
+// The message of the first exception of type E the run throws (another type fails the test).
+template <typename E = std::exception>
+std::string error_of(const SimulationInput& in, SymmetryUse symmetry = SymmetryUse::when_valid,
+                     const SimulationLimits& limits = {}) {
   try {
-    simulate(in);
-  } catch (const std::exception& e) {
+    simulate(in, symmetry, limits);
+  } catch (const E& e) {
     return e.what();
   }
   return "(no error)";
@@ -306,21 +309,6 @@ TEST(Compute, ZeroDurationTakesOneNanosecond) {
   EXPECT_EQ(simulate(in).npus[1].finish_ns, 1u);
 }
 
-}  // namespace
-}  // namespace claimcheck::astrasim
-
-namespace claimcheck::astrasim {
-namespace {
-
-std::string limit_error(const SimulationInput& in, SymmetryUse symmetry, const SimulationLimits& limits) {
-  try {
-    simulate(in, symmetry, limits);
-  } catch (const SimulationLimitExceeded& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 TEST(Limits, ARunPastItsEventBudgetStopsAndFreesWhatIsInFlight) {
   // Congestion-aware: chunks wait on links and in events when the budget runs out (the sanitizer
   // build checks they are freed). The full run takes more than 100 events.
@@ -330,11 +318,12 @@ TEST(Limits, ARunPastItsEventBudgetStopsAndFreesWhatIsInFlight) {
   ASSERT_GT(simulate(in).events, 100u);
   SimulationLimits few;
   few.max_events = 100;
-  const std::string message = limit_error(in, SymmetryUse::when_valid, few);
+  const std::string message = error_of<SimulationLimitExceeded>(in, SymmetryUse::when_valid, few);
   EXPECT_TRUE(message.starts_with("the simulation needs more than 100 events (stopped at ")) << message;
   // Congestion-unaware, with bundles waiting in NPU event lists.
   in.backend = Backend::congestion_unaware;
-  EXPECT_TRUE(limit_error(in, SymmetryUse::never, few).starts_with("the simulation needs more than 100 events"));
+  EXPECT_TRUE(error_of<SimulationLimitExceeded>(in, SymmetryUse::never, few)
+                  .starts_with("the simulation needs more than 100 events"));
 }
 
 TEST(Limits, TooManyNpusSimulatedOneByOneAreRefusedBeforeAnyIsBuilt) {
@@ -342,11 +331,11 @@ TEST(Limits, TooManyNpusSimulatedOneByOneAreRefusedBeforeAnyIsBuilt) {
   const auto in = one_collective(ring, system_with(ImplKind::ring, 1), CommType::all_reduce, 64u << 20);
   SimulationLimits narrow;
   narrow.max_simulated_npus = 4;
-  EXPECT_EQ(limit_error(in, SymmetryUse::never, narrow),
+  EXPECT_EQ(error_of<SimulationLimitExceeded>(in, SymmetryUse::never, narrow),
             "simulating each of the 8 NPUs one by one is beyond the native model's limit of 4 (a symmetric run "
             "simulates one NPU for all)");
   // Symmetric, one NPU stands for all eight: within the limit.
-  EXPECT_EQ(limit_error(in, SymmetryUse::when_valid, narrow), "(no error)");
+  EXPECT_EQ(error_of<SimulationLimitExceeded>(in, SymmetryUse::when_valid, narrow), "(no error)");
 }
 
 }  // namespace
