@@ -12,6 +12,7 @@
 #include "adapter/registry.hpp"
 #include "adapters/timeloop/model_main.hpp"
 #include "adapters/timeloop/timeloop_adapter.hpp"
+#include "case_inputs.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
@@ -148,8 +149,7 @@ TEST(TimeloopAdapter, RealEngineNeedsAllowCommandsThenTheTool) {
 
 TEST(TimeloopModelCommand, SummaryJsonAndStats) {
   const auto dir = data_dir() / "toy_1pe_gemm_32x32x32";
-  std::vector<std::string> files;
-  for (const char* f : {"arch.yaml", "problem.yaml", "mapping.yaml", "ERT.yaml"}) files.push_back((dir / f).string());
+  const std::vector<std::string> files = timeloop::case_inputs(dir);
   std::ostringstream out, err;
   EXPECT_EQ(timeloop::model_main(files, out, err), 0) << err.str();
   EXPECT_NE(out.str().find("cycles        32768\n"), std::string::npos) << out.str();
@@ -176,8 +176,7 @@ TEST(TimeloopModelCommand, SummaryJsonAndStats) {
 
 TEST(TimeloopModelCommand, ErrorsAndExitCodes) {
   const auto dir = data_dir() / "error_simple_ws_resnet50_res3_1x1_glb_capacity_overflow";
-  std::vector<std::string> files;
-  for (const char* f : {"arch.yaml", "problem.yaml", "mapping.yaml", "ERT.yaml"}) files.push_back((dir / f).string());
+  const std::vector<std::string> files = timeloop::case_inputs(dir);
   std::ostringstream out, err;
   EXPECT_EQ(timeloop::model_main(files, out, err), 1);
   EXPECT_EQ(err.str(),

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/timeloop/inputs.hpp"
+#include "case_inputs.hpp"
 #include "adapters/timeloop/model.hpp"
 #include "support/support.hpp"
 
@@ -30,14 +31,6 @@ std::vector<std::string> case_names() {
   return out;
 }
 
-std::vector<std::string> inputs_of(const fs::path& dir) {
-  std::vector<std::string> files;
-  for (const char* f : {"arch.yaml", "problem.yaml", "mapping.yaml", "ERT.yaml"}) {
-    if (fs::exists(dir / f)) files.push_back((dir / f).string());
-  }
-  return files;
-}
-
 void expect_close(double got, double expected, const std::string& what) {
   const double tol = 1e-9 * std::max(1.0, std::abs(expected));
   EXPECT_NEAR(got, expected, tol) << what;
@@ -48,7 +41,7 @@ class ReferenceCase : public ::testing::TestWithParam<std::string> {};
 TEST_P(ReferenceCase, MatchesRealTimeloop) {
   const fs::path dir = data_dir() / GetParam();
   const auto expected = nlohmann::json::parse(test::read_file(dir / "expected.json"));
-  const Spec spec = load_spec_files(inputs_of(dir));
+  const Spec spec = load_spec_files(case_inputs(dir));
   const Evaluation ev = evaluate(spec);
 
   if (expected.value("expected_outcome", "") == "error") {
@@ -116,7 +109,7 @@ TEST(ReferenceCases, GflopsAsPrinted) {
     const fs::path dir = data_dir() / name;
     const auto expected = nlohmann::json::parse(test::read_file(dir / "expected.json"));
     if (!expected.contains("printed")) continue;
-    const Evaluation ev = evaluate(load_spec_files(inputs_of(dir)));
+    const Evaluation ev = evaluate(load_spec_files(case_inputs(dir)));
     ASSERT_TRUE(ev.result) << name;
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.2f", ev.result->gflops);

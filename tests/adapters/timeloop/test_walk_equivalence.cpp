@@ -12,6 +12,7 @@
 
 #include "adapters/timeloop/inputs.hpp"
 #include "adapters/timeloop/nest_analysis.hpp"
+#include "case_inputs.hpp"
 
 namespace claimcheck::timeloop {
 namespace {
@@ -111,11 +112,7 @@ TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
   std::mt19937_64 rng(20261122);
   int compared = 0;
   for (const auto& dir : dirs) {
-    std::vector<std::string> files;
-    for (const char* f : {"arch.yaml", "problem.yaml", "mapping.yaml", "ERT.yaml"}) {
-      if (fs::exists(dir / f)) files.push_back((dir / f).string());
-    }
-    const Spec spec = load_spec_files(files);
+    const Spec spec = load_spec_files(case_inputs(dir));
     for (int k = 0; k < 25; ++k) {
       const Mapping m = k == 0 ? spec.mapping : random_mapping(spec, rng);
       const LoopNest nest = build_loop_nest(spec.arch, spec.problem, m);
@@ -130,16 +127,8 @@ TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
   EXPECT_GE(compared, 300);
 }
 
-}  // namespace
-}  // namespace claimcheck::timeloop
-
-namespace claimcheck::timeloop {
-namespace {
-
 NestAnalysis analyze_case(const std::string& name, const AnalysisLimits& limits) {
-  const fs::path dir = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop" / name;
-  const Spec spec = load_spec_files({(dir / "arch.yaml").string(), (dir / "problem.yaml").string(),
-                                     (dir / "mapping.yaml").string(), (dir / "ERT.yaml").string()});
+  const Spec spec = load_spec_files(case_inputs(fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop" / name));
   return analyze_nest(build_loop_nest(spec.arch, spec.problem, spec.mapping), spec.problem, false, limits);
 }
 
