@@ -28,10 +28,14 @@ double action_energy(const YNode& action, const std::string& what) {
                          "check the ERT this was exported from (an energy estimator never reports a negative energy)");
 }
 
-// ERT actions Timeloop v3.0.3 reads for each operation, first match wins.
+// ERT actions Timeloop reads for each operation, first match wins (v3.0.3 and v4 differ for
+// fills and updates; v4 also reads a per-cycle `leak`).
 const std::vector<std::string> k_read_actions = {"random_read", "read"};
-const std::vector<std::string> k_fill_actions = {"random_fill", "write"};
-const std::vector<std::string> k_update_actions = {"random_update", "random_fill", "write"};
+const std::vector<std::string> k_fill_actions_v3 = {"random_fill", "write"};
+const std::vector<std::string> k_update_actions_v3 = {"random_update", "random_fill", "write"};
+const std::vector<std::string> k_fill_actions_v4 = {"random_fill", "random_write", "fill", "write"};
+const std::vector<std::string> k_update_actions_v4 = {"random_update", "random_write", "update", "write"};
+const std::vector<std::string> k_leak_actions = {"leak"};
 const std::vector<std::string> k_compute_actions = {"mac_random", "mult_random", "mac", "mult", "compute"};
 
 std::optional<double> lookup(const ErtTable& t, const std::vector<std::string>& names) {
@@ -128,8 +132,9 @@ Ert parse_ert(const YNode& node) {
   return ert;
 }
 
-EnergyModel resolve_energy(const Architecture& arch, const std::optional<Ert>& ert,
+EnergyModel resolve_energy(const Architecture& arch, const std::optional<Ert>& ert, Semantics semantics,
                            std::vector<std::string>& warnings) {
+  const bool v4 = semantics == Semantics::v4;
   EnergyModel m;
   auto table_for = [&](const std::string& level) -> const ErtTable* {
     if (!ert) return nullptr;
@@ -144,8 +149,14 @@ EnergyModel resolve_energy(const Architecture& arch, const std::optional<Ert>& e
   m.compute = a.user_energy.value_or(pat_mac_energy(a.word_bits));
   m.compute_source = a.user_energy ? EnergySource::user : EnergySource::pat;
   if (const ErtTable* t = table_for(a.name)) {
-    m.compute = require_action(*t, k_compute_actions, "computes");
-    m.compute_source = EnergySource::ert;
+    // v4 keeps the built-in (or user) energy when the table has no compute action; v3.0.3 needs one.
+    if (!v4) {
+      m.compute = require_action(*t, k_compute_actions, "computes");
+      m.compute_source = EnergySource::ert;
+    } else if (auto e = lookup(*t, k_compute_actions)) {
+      m.compute = *e;
+      m.compute_source = EnergySource::ert;
+    }
   } else if (ert && !a.user_energy) {
     warnings.push_back("no ERT table for \"" + a.name + "\"; using the built-in energy model");
   }
@@ -164,17 +175,26 @@ EnergyModel resolve_energy(const Architecture& arch, const std::optional<Ert>& e
     }
     if (s.user_vector_access_energy) {
       const double v = *s.user_vector_access_energy;
-      e = StorageEnergy{v, v, v, v, EnergySource::user};
+      e = StorageEnergy{.read = v, .fill = v, .update = v, .vector_access_energy = v, .source = EnergySource::user};
     } else if (const ErtTable* t = table_for(s.name)) {
       double max_energy = 0.0;
       for (const auto& [k, v] : t->actions) max_energy = std::max(max_energy, v);
-      e.read = require_action(*t, k_read_actions, "reads");
-      e.fill = require_action(*t, k_fill_actions, "fills");
-      e.update = require_action(*t, k_update_actions, "updates");
       e.vector_access_energy = max_energy / static_cast<double>(s.cluster_size);
       e.source = EnergySource::ert;
+      if (!v4) {
+        e.read = require_action(*t, k_read_actions, "reads");
+        e.fill = require_action(*t, k_fill_actions_v3, "fills");
+        e.update = require_action(*t, k_update_actions_v3, "updates");
+      } else {
+        // v4: an operation without an ERT action keeps the built-in energy per vector access;
+        // a table without `leak` leaks nothing.
+        e.read = lookup(*t, k_read_actions).value_or(pat);
+        e.fill = lookup(*t, k_fill_actions_v4).value_or(pat);
+        e.update = lookup(*t, k_update_actions_v4).value_or(pat);
+        e.leak = lookup(*t, k_leak_actions).value_or(0.0);
+      }
     } else {
-      e = StorageEnergy{pat, pat, pat, pat, EnergySource::pat};
+      e = StorageEnergy{.read = pat, .fill = pat, .update = pat, .vector_access_energy = pat, .source = EnergySource::pat};
       if (ert) warnings.push_back("no ERT table for \"" + s.name + "\"; using the built-in energy model");
     }
     m.storage.push_back(e);

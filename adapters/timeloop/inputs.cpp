@@ -4,63 +4,138 @@
 #include <sstream>
 
 #include "adapters/timeloop/input_parsers.hpp"
+#include "adapters/timeloop/v4_frontend.hpp"
 #include "core/diagnostics.hpp"
 
 namespace claimcheck::timeloop {
+namespace {
 
-Spec load_spec(const std::vector<InputText>& texts) {
-  std::vector<YamlFile> files;
-  files.reserve(texts.size());
-  for (const auto& t : texts) files.push_back(parse_yaml_text(t.path, t.text));
-  const MergedRoot root = merge_roots(files);
+// Top-level keys Timeloop's model reads.
+const std::vector<std::string> k_model_keys = {"architecture", "arch", "problem", "mapping", "ERT", "model"};
+// Top-level keys of the other tools of the ecosystem: the mapper, Accelergy and the v4 front end.
+// Accepted; the model does not read them (listed once in the run's notes).
+const std::vector<std::string> k_other_keys = {
+    "ART", "ERT_summary", "ART_summary", "mapper", "architecture_constraints", "arch_constraints",
+    "mapspace_constraints", "mapspace", "constraints", "compound_components", "components", "globals",
+    "variables", "dumped_by_timeloop_front_end", "extra_mapping_constraints", "sparse_optimizations"};
 
-  const std::vector<std::string> known = {
-      "architecture", "arch", "problem", "mapping", "ERT", "ART", "ERT_summary", "ART_summary", "model", "mapper",
-      "architecture_constraints", "arch_constraints", "mapspace_constraints", "mapspace", "sparse_optimizations",
-      "compound_components", "constraints"};
-  for (const auto& [key, node] : root.entries) {
-    bool ok = false;
-    for (const auto& k : known) ok = ok || k == key;
-    if (!ok) {
-      YNode at = node;
-      const std::string best = closest_match(key, known);
-      fail_at(at, "unknown top-level key \"" + key + "\"", best.empty() ? std::string() : "did you mean \"" + best + "\"?");
+bool contains(const std::vector<std::string>& list, const std::string& key) {
+  for (const auto& k : list) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+// The Jinja2 templates of the v4 front end ({{ ... }}, {% ... %}) are not YAML yet; claimcheck does
+// not render them. Refused before YAML parsing, which would give a confusing syntax error.
+void refuse_templates(const InputText& t) {
+  std::istringstream in(t.text);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    const auto hash = line.find('#');
+    const std::string code = hash == std::string::npos ? line : line.substr(0, hash);
+    for (const char* open : {"{{", "{%"}) {
+      const auto at = code.find(open);
+      if (at == std::string::npos) continue;
+      Diagnostic d;
+      d.file = t.path;
+      d.line = n;
+      d.column = static_cast<int>(at) + 1;
+      d.message = std::string("unsupported: a Jinja2 template (`") + open +
+                  " ... `); claimcheck reads YAML, it does not render templates";
+      d.hint = "pass the rendered YAML files, or the front end's own output parsed-processed-input.yaml "
+               "(written beside timeloop-model.stats.txt)";
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      d.source_line = line;
+      Diagnostics ds;
+      ds.add(std::move(d));
+      throw InputError(std::move(ds));
     }
   }
+}
+
+}  // namespace
+
+Spec load_spec(const std::vector<InputText>& texts, const LoadOptions& options) {
+  std::vector<YamlFile> files;
+  files.reserve(texts.size());
+  for (const auto& t : texts) {
+    refuse_templates(t);
+    files.push_back(parse_yaml_text(t.path, t.text));
+  }
+  const std::string first_file = texts.empty() ? std::string("<no input>") : texts.front().path;
+
+  Spec spec;
+  IgnoredAttributes ignored;
+  // The v4 front end's own input format (`architecture: {nodes: [...]}`) is lowered to the tree
+  // format Timeloop reads, the way the front end does it; everything after that is shared.
+  const V4Lowered v4 = lower_v4_inputs(files, spec.warnings, ignored);
+  const MergedRoot& root = v4.root;
+
+  std::vector<std::string> other_present;
+  for (const auto& [key, node] : root.entries) {
+    if (contains(k_model_keys, key)) continue;
+    if (contains(k_other_keys, key)) {
+      other_present.push_back(key);
+      continue;
+    }
+    std::vector<std::string> all = k_model_keys;
+    all.insert(all.end(), k_other_keys.begin(), k_other_keys.end());
+    const std::string best = closest_match(key, all);
+    fail_at(node, "unknown top-level key \"" + key + "\"", best.empty() ? std::string() : "did you mean \"" + best + "\"?");
+  }
   if (auto sp = root.find("sparse_optimizations"); sp && !sp->node.IsNull() && sp->node.size() > 0) {
-    fail_at(*sp, "unsupported: sparse_optimizations");
+    bool any = true;
+    if (auto targets = get(*sp, "targets"); targets && targets->node.IsSequence() && targets->node.size() == 0) {
+      any = false;
+    }
+    if (any) {
+      fail_at(*sp, "unsupported: sparse_optimizations (Sparseloop)",
+              "sparse architectures and workloads are out of scope: claimcheck models dense Timeloop runs only");
+    }
   }
   if (auto m = root.find("model")) {
-    check_keys(*m, {"verbose", "out_prefix", "auto_bypass_on_failure"}, "model");
+    check_keys(*m, {"verbose", "out_prefix", "auto_bypass_on_failure", "version"}, "model");
     if (auto ab = get(*m, "auto_bypass_on_failure"); ab && as_bool(*ab)) {
       fail_at(*ab, "unsupported: auto_bypass_on_failure");
     }
   }
 
-  Spec spec;
   auto arch_node = root.find("architecture");
   if (!arch_node) arch_node = root.find("arch");
-  if (!arch_node) {
-    const std::string file = texts.empty() ? std::string("<no input>") : texts.front().path;
-    throw InputError(file, 0, 0, "no `architecture:` in the input files");
-  }
-  spec.arch = parse_architecture(*arch_node, spec.warnings);
+  if (!arch_node) throw InputError(first_file, 0, 0, "no `architecture:` in the input files");
+  spec.arch = v4.is_v4 ? architecture_from_components(v4.components, v4.version, *arch_node, spec.warnings, ignored)
+                       : parse_architecture(*arch_node, spec.warnings, ignored);
+  spec.semantics = options.semantics.value_or(spec.arch.version == "0.4" ? Semantics::v4 : Semantics::v3_0_3);
   const auto problem_node = root.find("problem");
-  if (!problem_node) throw InputError(texts.front().path, 0, 0, "no `problem:` in the input files");
-  spec.problem = parse_problem(*problem_node, spec.warnings);
+  if (!problem_node) throw InputError(first_file, 0, 0, "no `problem:` in the input files");
+  spec.problem = parse_problem(*problem_node, spec.warnings, spec.notes);
   const auto mapping_node = root.find("mapping");
-  if (!mapping_node) {
-    throw InputError(texts.front().path, 0, 0, "no `mapping:` in the input files",
-                     "claimcheck evaluates a given mapping; run timeloop-mapper to find one");
+  if (!mapping_node || (mapping_node->node.IsSequence() && mapping_node->node.size() == 0)) {
+    throw InputError(mapping_node ? mapping_node->file->path : first_file,
+                     mapping_node ? position(*mapping_node).line : 0, mapping_node ? position(*mapping_node).column : 0,
+                     "no mapping in the input files",
+                     "claimcheck evaluates a given mapping: add the mapping file (for a mapper run, the "
+                     "timeloop-mapper.map.yaml it wrote next to its stats)");
   }
-  spec.mapping = parse_mapping(*mapping_node, spec.arch, spec.problem, spec.warnings);
+  require_sequence(*mapping_node, "mapping");
+  spec.mapping = parse_mapping_directives(v4_mapping_directives(v4, mapping_node), *mapping_node, spec.arch,
+                                          spec.problem, spec.warnings, spec.notes);
   std::optional<Ert> ert;
   if (auto e = root.find("ERT")) ert = parse_ert(*e);
-  spec.energy = resolve_energy(spec.arch, ert, spec.warnings);
+  spec.energy = resolve_energy(spec.arch, ert, spec.semantics, spec.warnings);
+
+  if (!other_present.empty()) {
+    std::string list;
+    for (const auto& k : other_present) list += (list.empty() ? "" : ", ") + k;
+    spec.notes.push_back("top-level keys not read by the model (mapper, energy-estimator or front-end input): " + list);
+  }
+  if (const std::string n = ignored.note(); !n.empty()) spec.notes.push_back(n);
+  for (const auto& n : v4.notes) spec.notes.push_back(n);
   return spec;
 }
 
-Spec load_spec_files(const std::vector<std::string>& paths) {
+Spec load_spec_files(const std::vector<std::string>& paths, const LoadOptions& options) {
   std::vector<InputText> texts;
   for (const auto& p : paths) {
     std::ifstream in(p, std::ios::binary);
@@ -69,7 +144,7 @@ Spec load_spec_files(const std::vector<std::string>& paths) {
     s << in.rdbuf();
     texts.push_back({p, s.str()});
   }
-  return load_spec(texts);
+  return load_spec(texts, options);
 }
 
 }  // namespace claimcheck::timeloop

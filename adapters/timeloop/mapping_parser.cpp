@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "adapters/timeloop/input_parsers.hpp"
 #include "core/diagnostics.hpp"
@@ -25,12 +27,18 @@ struct Directive {
   std::optional<std::size_t> split;
 };
 
+// Reads factors written at `n` ("C=16 M=8", "C16 M8", "C=8,6" for a residual, or a list of such);
+// `items` overrides the text read from `n`. Dimensions not named are 1 (with a warning when
+// `warn_missing`).
 std::vector<Factor> parse_factors(const YNode& n, const Problem& problem, std::vector<std::string>& warnings,
-                                  const std::string& level_name) {
+                                  const std::string& level_name, bool warn_missing = true,
+                                  const std::vector<std::string>* items_override = nullptr) {
   const auto& dims = problem.shape.dimensions;
   std::vector<std::optional<Factor>> got(dims.size());
   std::vector<std::string> items;
-  if (n.node.IsSequence()) {
+  if (items_override) {
+    items = *items_override;
+  } else if (n.node.IsSequence()) {
     items = as_string_list(n);
   } else {
     std::string text = as_string(n);
@@ -81,8 +89,41 @@ std::vector<Factor> parse_factors(const YNode& n, const Problem& problem, std::v
     out.push_back(f.value_or(Factor{1, 1}));
     missing = missing || !f;
   }
-  if (missing) warnings.push_back(level_name + ": factors not given for every dimension; missing ones set to 1");
+  if (missing && warn_missing) {
+    warnings.push_back(level_name + ": factors not given for every dimension; missing ones set to 1");
+  }
   return out;
+}
+
+// Factors of a v4 constraint on an architecture node: "C=1" pins a factor (as a mapping does);
+// "C<=4" and "C>=2" bound the mapper's search and are not read here.
+std::vector<Factor> parse_constraint_factors(const YNode& n, const Problem& problem, const std::string& level_name,
+                                             std::set<std::string>& ignored) {
+  std::vector<std::string> items;
+  if (n.node.IsSequence()) {
+    items = as_string_list(n);
+  } else {
+    std::istringstream in(as_string(n));
+    std::string w;
+    while (in >> w) items.push_back(w);
+  }
+  std::vector<std::string> exact;
+  for (auto item : items) {
+    for (auto& c : item) {
+      if (c == ',') c = ' ';
+    }
+    std::istringstream in(item);
+    std::string w;
+    while (in >> w) {
+      if (w.find("<=") != std::string::npos || w.find(">=") != std::string::npos) {
+        ignored.insert("factor bounds (<=, >=)");
+        continue;
+      }
+      exact.push_back(w);
+    }
+  }
+  std::vector<std::string> unused;
+  return parse_factors(n, problem, unused, level_name, false, &exact);
 }
 
 std::vector<int> parse_permutation(const YNode& n, const Problem& problem) {
@@ -132,9 +173,31 @@ std::vector<int> complete_permutation(std::vector<int> perm, std::size_t num_dim
 
 }  // namespace
 
+std::vector<DirectiveInput> directives_from_list(const YNode& node) {
+  require_sequence(node, "mapping");
+  std::vector<DirectiveInput> out;
+  for (std::size_t i = 0; i < node.node.size(); ++i) {
+    DirectiveInput in;
+    in.node = element(node, i);
+    require_map(in.node, "mapping directive");
+    in.type_at = require(in.node, "type", "mapping directive");
+    in.type = as_string(in.type_at);
+    in.target_at = require(in.node, "target", "mapping directive");
+    in.target = as_string(in.target_at);
+    out.push_back(std::move(in));
+  }
+  return out;
+}
+
 Mapping parse_mapping(const YNode& node, const Architecture& arch, const Problem& problem,
                       std::vector<std::string>& warnings) {
-  require_sequence(node, "mapping");
+  std::vector<std::string> notes;
+  return parse_mapping_directives(directives_from_list(node), node, arch, problem, warnings, notes);
+}
+
+Mapping parse_mapping_directives(const std::vector<DirectiveInput>& directives, const YNode& node,
+                                 const Architecture& arch, const Problem& problem, std::vector<std::string>& warnings,
+                                 std::vector<std::string>& notes) {
   const std::size_t num_levels = arch.storage.size();
   const std::size_t num_dims = problem.shape.dimensions.size();
   const std::size_t num_ds = problem.shape.data_spaces.size();
@@ -155,32 +218,70 @@ Mapping parse_mapping(const YNode& node, const Architecture& arch, const Problem
     l.no_temporal_reuse.assign(num_ds, false);
     l.no_link_transfer.assign(num_ds, false);
   }
+  // v4: which (level, kind) a mapping directive (not a constraint on an architecture node) set;
+  // there, constraints of the same kind give way to the mapping.
+  std::set<std::pair<std::size_t, std::string>> from_mapping;
+  std::set<std::string> constraint_keys_ignored;
 
-  for (std::size_t i = 0; i < node.node.size(); ++i) {
-    const YNode d = element(node, i);
-    check_keys(d, {"target", "type", "factors", "permutation", "split", "keep", "bypass",
-                   "no_multicast_no_reduction", "no_link_transfer", "no_temporal_reuse"},
-               "mapping directive");
-    const YNode type_node = require(d, "type", "mapping directive");
-    const std::string type = as_string(type_node);
-    const std::vector<std::string> types = {"temporal", "spatial", "datatype", "bypass", "skew"};
-    if (index_of(types, type) < 0) {
-      fail_at(type_node, "unknown mapping directive type \"" + type + "\"", hint_for(type, types));
+  const std::vector<std::string> k_directive_keys = {"target", "type", "factors", "permutation", "split", "keep",
+                                                     "bypass", "no_multicast_no_reduction", "no_link_transfer",
+                                                     "no_temporal_reuse"};
+  // Keys of v4 constraints that shape the mapper's search, not a mapping.
+  const std::vector<std::string> k_search_only_keys = {
+      "maximize_dims", "factors_only", "min_parallelism", "default_max_factor", "default_min_factor", "remainders",
+      "no_reuse", "rmw_first_update", "no_coalesce", "no_iteration_over_dataspaces", "maximize_dims_capacity"};
+  auto level_of = [&](const DirectiveInput& d) {
+    const std::string& t = d.target;
+    const int id = index_of(level_names, t);
+    if (id >= 0) return static_cast<std::size_t>(id);
+    if (!t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      const std::size_t level = t.size() > 9 ? num_levels : std::stoull(t);
+      if (level >= num_levels) fail_at(d.target_at, "target storage level id " + t + " out of range");
+      return level;
     }
-    if (type == "skew") fail_at(type_node, "unsupported: skew directives");
-    const YNode target_node = require(d, "target", "mapping directive");
-    std::size_t level = 0;
-    {
-      const std::string t = as_string(target_node);
-      const int id = index_of(level_names, t);
-      if (id >= 0) {
-        level = static_cast<std::size_t>(id);
-      } else if (!t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
-        level = t.size() > 9 ? num_levels : std::stoull(t);
-        if (level >= num_levels) fail_at(target_node, "target storage level id " + t + " out of range");
-      } else {
-        fail_at(target_node, "target storage level not found: " + t, hint_for(t, level_names));
+    fail_at(d.target_at, "target storage level not found: " + t, hint_for(t, level_names));
+  };
+  // Mapping directives first, so a constraint on the same level and kind can give way.
+  std::vector<const DirectiveInput*> ordered;
+  for (const auto& d : directives) if (!d.from_constraint) ordered.push_back(&d);
+  for (const auto& d : directives) if (d.from_constraint) ordered.push_back(&d);
+
+  for (const DirectiveInput* dp : ordered) {
+    const DirectiveInput& din = *dp;
+    const YNode& d = din.node;
+    std::string type = din.type;
+    if (type == "dataspace") type = "bypass";  // the v4 spelling
+    const std::vector<std::string> types = {"temporal", "spatial", "datatype", "bypass", "dataspace", "skew"};
+    if (index_of(types, din.type) < 0) {
+      if (din.from_constraint && (din.type == "utilization" || din.type == "max_overbooked_proportion")) {
+        constraint_keys_ignored.insert(din.type);
+        continue;
       }
+      fail_at(din.type_at, "unknown mapping directive type \"" + din.type + "\"", hint_for(din.type, types));
+    }
+    if (type == "skew") fail_at(din.type_at, "unsupported: skew directives");
+    if (din.bypass_everything) {  // a v4 fanout level: keeps nothing unless the mapping says otherwise
+      const std::size_t level = level_of(din);
+      if (from_mapping.count({level, "bypass"})) continue;
+      for (std::size_t p = 0; p < num_ds; ++p) keep[p][level] = '0';
+      continue;
+    }
+    if (din.from_constraint) {
+      std::vector<std::string> allowed = k_directive_keys;
+      allowed.insert(allowed.end(), k_search_only_keys.begin(), k_search_only_keys.end());
+      check_keys(d, allowed, std::string("constraint \"") + din.type + "\" of \"" + din.target + "\"");
+      for (const auto& k : k_search_only_keys) {
+        if (get(d, k)) constraint_keys_ignored.insert(k);
+      }
+    } else {
+      check_keys(d, k_directive_keys, "mapping directive");
+    }
+    const std::size_t level = level_of(din);
+    const std::string kind = type == "datatype" ? "bypass" : type;
+    if (din.from_constraint) {
+      if (from_mapping.count({level, kind})) continue;
+    } else {
+      from_mapping.insert({level, kind});
     }
     const std::string& lname = level_names[level];
     auto only_for = [&](const char* key, const std::string& allowed_type) {
@@ -197,11 +298,17 @@ Mapping parse_mapping(const YNode& node, const Architecture& arch, const Problem
         if (auto v = get(d, key)) fail_at(*v, std::string("\"") + key + "\" belongs in a datatype (bypass) directive");
       }
       if (type == "spatial" && fanout(level) <= 1) {
-        fail_at(type_node, "cannot find spatial tiling level associated with storage level " + lname,
+        fail_at(din.type_at, "cannot find spatial tiling level associated with storage level " + lname,
                 "level \"" + lname + "\" has no spatial fanout to the level below it");
       }
       Directive dir;
-      if (auto f = get(d, "factors")) dir.factors = parse_factors(*f, problem, warnings, lname);
+      if (auto f = get(d, "factors")) {
+        if (din.from_constraint) {
+          dir.factors = parse_constraint_factors(*f, problem, lname, constraint_keys_ignored);
+        } else {
+          dir.factors = parse_factors(*f, problem, warnings, lname);
+        }
+      }
       if (auto p = get(d, "permutation")) dir.permutation = parse_permutation(*p, problem);
       if (auto s = get(d, "split")) dir.split = static_cast<std::size_t>(as_uint(*s));
       auto& lm = mapping.levels[level];
@@ -223,12 +330,22 @@ Mapping parse_mapping(const YNode& node, const Architecture& arch, const Problem
       }
     }
   }
+  if (!constraint_keys_ignored.empty()) {
+    std::string list;
+    for (const auto& k : constraint_keys_ignored) list += (list.empty() ? "" : ", ") + k;
+    notes.push_back("architecture constraints shape the mapper's search, not an evaluated mapping; ignored here: " +
+                    list);
+  }
 
   for (std::size_t l = 0; l < num_levels; ++l) {
     auto& lm = mapping.levels[l];
     const auto& t = temporal[l];
-    if (!t.permutation) warnings.push_back(level_names[l] + ": no temporal permutation; dimensions ordered arbitrarily");
-    if (!t.factors) warnings.push_back(level_names[l] + ": no temporal factors; all set to 1");
+    // The v4 front end's fanout levels hold no temporal loops; nothing to warn about.
+    const bool dummy = arch.storage[l].class_name == "dummy_storage";
+    if (!t.permutation && !dummy) {
+      warnings.push_back(level_names[l] + ": no temporal permutation; dimensions ordered arbitrarily");
+    }
+    if (!t.factors && !dummy) warnings.push_back(level_names[l] + ": no temporal factors; all set to 1");
     lm.temporal = t.factors.value_or(std::vector<Factor>(num_dims));
     lm.temporal_permutation = complete_permutation(t.permutation.value_or(std::vector<int>{}), num_dims);
     const auto& s = spatial[l];

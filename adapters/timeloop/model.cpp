@@ -168,6 +168,46 @@ std::string fmt_double(double v) {
 
 std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
 
+// Timeloop v4's leakage: each storage level leaks its ERT `leak` energy per cycle on every
+// instance that is powered. An instance is powered when it is utilized; a level that shares the
+// power gates of another (`power_gated_at`) with fewer gates than instances powers whole groups:
+// (instances / gates) x the gating level's utilized instances. At least one instance always leaks.
+// The level's energy is then summed per data space with an equal share of the leakage, as the
+// real tool's Energy() does.
+void add_leakage(const Spec& spec, Result& r) {
+  const auto& arch = spec.arch;
+  const std::size_t num_ds = spec.problem.shape.data_spaces.size();
+  auto max_utilized = [&](const StorageStats& st) {
+    double m = 1;
+    for (const auto& d : st.data_spaces) m = std::max(m, static_cast<double>(d.utilized_instances));
+    return m;
+  };
+  for (std::size_t s = 0; s < r.storage.size(); ++s) {
+    auto& st = r.storage[s];
+    std::size_t gater = s;
+    if (!arch.storage[s].power_gated_at.empty()) {
+      for (std::size_t t = 0; t < arch.storage.size(); ++t) {
+        if (arch.storage[t].name == arch.storage[s].power_gated_at) gater = t;
+      }
+    }
+    const double my_instances = static_cast<double>(arch.storage[s].instances);
+    double from_instances = static_cast<double>(arch.storage[gater].instances);
+    if (from_instances <= 0) from_instances = 1;
+    st.instances_sharing_power_gating = my_instances / from_instances;
+    if (st.instances_sharing_power_gating > 1) {
+      st.leaks_per_cycle = st.instances_sharing_power_gating * max_utilized(r.storage[gater]);
+    } else {
+      st.instances_sharing_power_gating = 1;
+      st.leaks_per_cycle = max_utilized(st);
+    }
+    st.leakage_energy = spec.energy.storage[s].leak * static_cast<double>(r.cycles) * st.leaks_per_cycle;
+    st.energy = 0;
+    const double share = num_ds > 0 ? st.leakage_energy / static_cast<double>(num_ds) : 0.0;
+    for (const auto& d : st.data_spaces) st.energy += d.energy + share;
+    r.leakage_energy += st.leakage_energy;
+  }
+}
+
 }  // namespace
 
 Evaluation evaluate(const Spec& spec) {
@@ -343,12 +383,11 @@ Evaluation evaluate(const Spec& spec) {
   }
 
   // Totals.
-  r.energy = a.energy;
   r.cycles = a.cycles;
-  for (const auto& st : r.storage) {
-    r.energy += st.energy;
-    r.cycles = std::max(r.cycles, st.cycles);
-  }
+  for (const auto& st : r.storage) r.cycles = std::max(r.cycles, st.cycles);
+  if (spec.semantics == Semantics::v4) add_leakage(spec, r);
+  r.energy = a.energy;
+  for (const auto& st : r.storage) r.energy += st.energy;
   r.computes = a.computes;
   r.utilization = (static_cast<double>(a.computes) / static_cast<double>(a.instances)) / static_cast<double>(r.cycles);
   for (std::size_t p = 0; p < num_ds; ++p) {

@@ -35,7 +35,10 @@ struct StorageStats {
   std::string name;
   std::uint64_t cycles = 0;    // cycles this level needs
   double slowdown = 1.0;       // bandwidth throttling factor (<= 1)
-  double energy = 0.0;         // pJ, all instances and data spaces
+  double energy = 0.0;         // pJ, all instances and data spaces (leakage included)
+  double leakage_energy = 0.0; // pJ, all instances (v4 semantics; 0 under v3.0.3)
+  double instances_sharing_power_gating = 1.0;  // v4: instances per power gate (>= 1)
+  double leaks_per_cycle = 0.0;  // v4: instances leaking each cycle (utilized instances, or whole gated groups)
   std::vector<DataSpaceStats> data_spaces;  // in problem-shape order
   bool operator==(const StorageStats&) const = default;
 };
@@ -54,7 +57,8 @@ struct Result {
   ArithmeticStats arithmetic;
   std::vector<StorageStats> storage;  // innermost first
   std::uint64_t cycles = 0;
-  double energy = 0.0;                // pJ
+  double energy = 0.0;                // pJ (leakage included under v4 semantics)
+  double leakage_energy = 0.0;        // pJ, sum over storage levels (v4 semantics; 0 under v3.0.3)
   double utilization = 0.0;           // computes / (arithmetic instances x cycles)
   std::uint64_t computes = 0;
   std::uint64_t total_output_size = 0;  // words of read-write data spaces

@@ -28,13 +28,17 @@ ProblemShape builtin_cnn_layer() {
   return s;
 }
 
+// The value of a key Timeloop accepts in two spellings (v3.0.3 hyphens, v4 underscores).
+std::optional<YNode> either(const YNode& map, const std::string& hyphen, const std::string& underscore) {
+  const auto a = get(map, hyphen);
+  const auto b = get(map, underscore);
+  if (a && b) fail_at(*b, "both \"" + hyphen + "\" and \"" + underscore + "\" are given", "they are one key; keep one");
+  return a ? a : b;
+}
+
 ProblemShape parse_shape(const YNode& node) {
-  if (get(node, "data_spaces")) {
-    fail_at(*get(node, "data_spaces"), "unknown key \"data_spaces\" in problem shape",
-            "Timeloop v3.0.3 spells it \"data-spaces\" (with \"read-write\")");
-  }
   if (auto f = get(node, "flatten")) fail_at(*f, "unsupported: flattened problem dimensions");
-  check_keys(node, {"name", "dimensions", "coefficients", "data-spaces"}, "problem shape");
+  check_keys(node, {"name", "dimensions", "coefficients", "data-spaces", "data_spaces"}, "problem shape");
   ProblemShape s;
   if (auto n = get(node, "name")) s.name = as_string(*n);
   const YNode dims = require(node, "dimensions", "problem shape");
@@ -61,17 +65,16 @@ ProblemShape parse_shape(const YNode& node) {
   }
   std::vector<std::string> coef_names;
   for (const auto& c : s.coefficients) coef_names.push_back(c.name);
-  const YNode spaces = require(node, "data-spaces", "problem shape");
+  const auto spaces_opt = either(node, "data-spaces", "data_spaces");
+  if (!spaces_opt) fail_at(node, "problem shape has no \"data_spaces\" (or \"data-spaces\")");
+  const YNode spaces = *spaces_opt;
   require_sequence(spaces, "data-spaces");
   for (std::size_t d = 0; d < spaces.node.size(); ++d) {
     const YNode ds = element(spaces, d);
-    if (auto rw = get(ds, "read_write")) {
-      fail_at(*rw, "unknown key \"read_write\" in data-space", "Timeloop v3.0.3 spells it \"read-write\"");
-    }
-    check_keys(ds, {"name", "projection", "read-write"}, "data-space");
+    check_keys(ds, {"name", "projection", "read-write", "read_write"}, "data-space");
     DataSpace space;
     space.name = as_string(require(ds, "name", "data-space"));
-    if (auto rw = get(ds, "read-write")) space.read_write = as_bool(*rw);
+    if (auto rw = either(ds, "read-write", "read_write")) space.read_write = as_bool(*rw);
     const YNode proj = require(ds, "projection", "data-space \"" + space.name + "\"");
     require_sequence(proj, "projection");
     auto dim_id = [&](const YNode& at, const std::string& name) {
@@ -122,9 +125,37 @@ ProblemShape parse_shape(const YNode& node) {
   return s;
 }
 
+const char* const k_sparse_hint =
+    "sparse (Sparseloop) workloads are out of scope: claimcheck models dense Timeloop runs only";
+
+// `densities` is accepted when every data space is dense (density 1); anything else is sparse.
+void check_dense(const YNode& densities, const ProblemShape& shape) {
+  if (densities.node.IsNull()) return;
+  require_map(densities, "densities");
+  std::vector<std::string> names;
+  for (const auto& d : shape.data_spaces) names.push_back(d.name);
+  for (auto it = densities.node.begin(); it != densities.node.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    const YNode v{it->second, densities.file, densities.path + "." + key};
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      const std::string best = closest_match(key, names);
+      fail_at(v, "densities name unknown data space \"" + key + "\"",
+              best.empty() ? std::string() : "did you mean \"" + best + "\"?");
+    }
+    std::optional<YNode> density = v;
+    if (v.node.IsMap()) {
+      check_keys(v, {"distribution", "density", "band_width", "ratio", "distribution_type"}, "density");
+      density = get(v, "density");
+    }
+    if (!density || as_double(*density) != 1.0) {
+      fail_at(v, "unsupported: a sparse density for \"" + key + "\"", k_sparse_hint);
+    }
+  }
+}
+
 }  // namespace
 
-Problem parse_problem(const YNode& node, std::vector<std::string>& warnings) {
+Problem parse_problem(const YNode& node, std::vector<std::string>& warnings, std::vector<std::string>& notes) {
   require_map(node, "problem");
   Problem p;
   const auto shape_node = get(node, "shape");
@@ -147,9 +178,31 @@ Problem parse_problem(const YNode& node, std::vector<std::string>& warnings) {
   for (const auto& c : sh.coefficients) allowed.push_back(c.name);
   if (inst) {
     check_keys(node, {"shape", "instance", "version"}, "problem");
-    if (auto d = get(*inst, "densities")) fail_at(*d, "unsupported: densities (sparse workloads)");
-    if (auto d = get(*inst, "commonDensity")) fail_at(*d, "unsupported: commonDensity (sparse workloads)");
-    check_keys(*inst, allowed, "problem instance");
+    require_map(*inst, "problem instance");
+    if (auto d = get(*inst, "densities")) check_dense(*d, sh);
+    if (auto d = get(*inst, "commonDensity")) fail_at(*d, "unsupported: commonDensity (sparse workloads)", k_sparse_hint);
+    // Keys other than dimensions and coefficients (the v4 front end's problem files carry H, W,
+    // Hpad, ... for its own expressions) are not read by Timeloop. Single-letter dimension names
+    // leave no way to tell a misspelling apart, except for coefficient names.
+    std::vector<std::string> coef_names;
+    for (const auto& c : sh.coefficients) coef_names.push_back(c.name);
+    std::vector<std::string> extra;
+    for (auto it = inst->node.begin(); it != inst->node.end(); ++it) {
+      const std::string key = it->first.Scalar();
+      if (key == "densities" || std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+      const std::string best = key.size() > 1 ? closest_match(key, coef_names) : std::string();
+      if (!best.empty()) {
+        fail_at(YNode{it->first, inst->file, inst->path + "." + key}, "unknown key \"" + key + "\" in problem instance",
+                "did you mean \"" + best + "\"?");
+      }
+      extra.push_back(key);
+    }
+    if (!extra.empty()) {
+      std::string list;
+      for (const auto& e : extra) list += (list.empty() ? "" : ", ") + e;
+      notes.push_back("problem instance: " + list + " not read by Timeloop (not dimensions or coefficients of shape \"" +
+                      sh.name + "\"); ignored");
+    }
   } else {
     std::vector<std::string> with_shape = allowed;
     with_shape.push_back("shape");

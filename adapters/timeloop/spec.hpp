@@ -45,6 +45,8 @@ struct StorageLevel {
   std::uint64_t num_banks = 2;              // banks (idem)
   std::optional<double> user_vector_access_energy;  // pJ per vector access, overrides ERT and PAT
   std::optional<double> user_addr_gen_energy;       // pJ per address generation
+  std::string power_gated_at;               // level whose power gates this one shares (v4); "" = its own
+  SourcePos power_gated_at_where;           // where `power_gated_at` was written
   SourcePos where;                          // the component's `name`
   bool operator==(const StorageLevel&) const = default;
 };
@@ -143,6 +145,7 @@ struct StorageEnergy {
   double read = 0.0;    // pJ per vector read
   double fill = 0.0;    // pJ per vector fill
   double update = 0.0;  // pJ per vector update
+  double leak = 0.0;    // pJ per utilized instance per cycle (v4 `leak` action; 0 under v3.0.3)
   double vector_access_energy = 0.0;  // pJ, as the real tool prints it (max action / cluster size)
   EnergySource source = EnergySource::pat;
   bool operator==(const StorageEnergy&) const = default;
@@ -169,13 +172,19 @@ struct Ert {
   bool operator==(const Ert&) const = default;
 };
 
+// Whose definitions an evaluation follows: Timeloop v3.0.3, or Timeloop v4 (the version its
+// Python front end drives), which adds leakage energy and reads ERT actions slightly differently.
+enum class Semantics { v3_0_3, v4 };
+
 // Everything one evaluation needs.
 struct Spec {
+  Semantics semantics = Semantics::v3_0_3;
   Architecture arch;
   Problem problem;
   Mapping mapping;
   EnergyModel energy;
   std::vector<std::string> warnings;  // things the real tool would warn about, or accept silently
+  std::vector<std::string> notes;     // what was accepted without being read (listed once per run)
   bool operator==(const Spec&) const = default;
 };
 

@@ -238,16 +238,17 @@ TEST(TimeloopInputErrors, ProjectionWithUnknownDimension) {
   EXPECT_EQ(d.line, 7);
 }
 
-TEST(TimeloopInputErrors, V4SpellingIsNamed) {
+TEST(TimeloopInputErrors, BothSpellingsOfOneKeyAreRefused) {
   const std::string problem =
       "problem:\n"
       "  shape:\n"
       "    dimensions: [M]\n"
       "    data_spaces: []\n"
+      "    data-spaces: []\n"
       "  instance: {M: 2}\n";
   const Diagnostic d = error_of([&] { load(arch_yaml(), problem, "", ""); });
-  EXPECT_EQ(d.message, "unknown key \"data_spaces\" in problem shape");
-  EXPECT_EQ(d.hint, "Timeloop v3.0.3 spells it \"data-spaces\" (with \"read-write\")");
+  EXPECT_EQ(d.message, "both \"data-spaces\" and \"data_spaces\" are given");
+  EXPECT_EQ(d.hint, "they are one key; keep one");
 }
 
 TEST(TimeloopInputErrors, SpatialDirectiveWithoutFanout) {
