@@ -34,15 +34,15 @@ void refuse_templates(const InputText& t) {
   for (int n = 1; std::getline(in, line); ++n) {
     const auto hash = line.find('#');
     const std::string code = hash == std::string::npos ? line : line.substr(0, hash);
-    for (const char* open : {"{{", "{%"}) {
+    for (const auto& [open, close] : {std::pair<const char*, const char*>{"{{", "}}"}, {"{%", "%}"}}) {
       const auto at = code.find(open);
       if (at == std::string::npos) continue;
       Diagnostic d;
       d.file = t.path;
       d.line = n;
       d.column = static_cast<int>(at) + 1;
-      d.message = std::string("unsupported: a Jinja2 template (`") + open +
-                  " ... `); claimcheck reads YAML, it does not render templates";
+      d.message = std::string("unsupported: a Jinja2 template (`") + open + " ... " + close +
+                  "`); claimcheck reads YAML, it does not render templates";
       d.hint = "pass the rendered YAML files, or the front end's own output parsed-processed-input.yaml "
                "(written beside timeloop-model.stats.txt)";
       if (!line.empty() && line.back() == '\r') line.pop_back();

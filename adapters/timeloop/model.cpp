@@ -196,6 +196,7 @@ void add_leakage(const Spec& spec, Result& r) {
     st.instances_sharing_power_gating = my_instances / from_instances;
     if (st.instances_sharing_power_gating > 1) {
       st.leaks_per_cycle = st.instances_sharing_power_gating * max_utilized(r.storage[gater]);
+      st.non_power_gated_utilization = st.leaks_per_cycle > 0 ? max_utilized(st) / st.leaks_per_cycle : 0.0;
     } else {
       st.instances_sharing_power_gating = 1;
       st.leaks_per_cycle = max_utilized(st);

@@ -39,6 +39,7 @@ struct StorageStats {
   double leakage_energy = 0.0; // pJ, all instances (v4 semantics; 0 under v3.0.3)
   double instances_sharing_power_gating = 1.0;  // v4: instances per power gate (>= 1)
   double leaks_per_cycle = 0.0;  // v4: instances leaking each cycle (utilized instances, or whole gated groups)
+  double non_power_gated_utilization = 1.0;  // v4: utilized instances / leaking instances
   std::vector<DataSpaceStats> data_spaces;  // in problem-shape order
   bool operator==(const StorageStats&) const = default;
 };

@@ -11,9 +11,13 @@ namespace claimcheck::timeloop {
 namespace {
 
 constexpr const char* k_usage =
-    "usage: claimcheck model timeloop FILE... [--format summary|json|stats]\n"
+    "usage: claimcheck model timeloop FILE... [--format summary|json|stats] [--semantics v3.0.3|v4]\n"
     "  Evaluates a Timeloop mapping with claimcheck's native model. FILEs are Timeloop inputs\n"
     "  (architecture, problem, mapping, optional ERT; YAML or JSON); their root maps are merged in order.\n"
+    "  Accepted: Timeloop's tree format (v0.2-0.4), the v4 front end's parsed-processed-input.yaml, and\n"
+    "  the v4 front end's own files (architecture `nodes`, variables, expressions, constraints).\n"
+    "  --semantics       whose definitions to follow; default from the architecture's version\n"
+    "                    (0.4: Timeloop v4, with leakage energy; otherwise v3.0.3)\n"
     "  --format summary  headline figures and per-level accesses (default)\n"
     "  --format json     every level and data space, machine-readable\n"
     "  --format stats    a stats text laid out like timeloop-model.stats.txt\n";
@@ -22,6 +26,7 @@ constexpr const char* k_usage =
 
 int model_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string format = "summary";
+  LoadOptions load;
   std::vector<std::string> files;
   bool only_files = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -57,6 +62,27 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
       }
       continue;
     }
+    if (a == "--semantics" || a.rfind("--semantics=", 0) == 0) {
+      std::string v;
+      if (a == "--semantics") {
+        if (i + 1 >= args.size()) {
+          err << "claimcheck: error: --semantics needs a value (v3.0.3 or v4)\n";
+          return 2;
+        }
+        v = args[++i];
+      } else {
+        v = a.substr(12);
+      }
+      if (v != "v3.0.3" && v != "v4") {
+        const std::string best = closest_match(v, {"v3.0.3", "v4"});
+        err << "claimcheck: error: unknown semantics \"" << v << "\" (expected v3.0.3 or v4)";
+        if (!best.empty()) err << ", did you mean \"" << best << "\"?";
+        err << "\n";
+        return 2;
+      }
+      load.semantics = v == "v4" ? Semantics::v4 : Semantics::v3_0_3;
+      continue;
+    }
     if (!a.empty() && a[0] == '-') {
       err << "claimcheck: error: unknown option \"" << a << "\"\n" << k_usage;
       return 2;
@@ -68,7 +94,7 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
     return 2;
   }
   try {
-    const Spec spec = load_spec_files(files);
+    const Spec spec = load_spec_files(files, load);
     const Evaluation ev = evaluate(spec);
     if (!ev.unsupported.empty()) {
       err << "claimcheck: error: unsupported: " << ev.unsupported << "\n";

@@ -63,6 +63,7 @@ std::string format_summary(const Spec& spec, const Result& r) {
   o << "cycles        " << r.cycles << "\n";
   o << "computes      " << r.computes << "\n";
   o << "energy        " << fixed(r.energy, 2) << " pJ (" << fixed(r.energy / 1e6, 2) << " uJ)\n";
+  if (spec.semantics == Semantics::v4) o << "leakage       " << fixed(r.leakage_energy, 2) << " pJ (included above)\n";
   o << "pJ/compute    " << fixed(r.computes ? r.energy / static_cast<double>(r.computes) : 0.0, 3) << "\n";
   o << "utilization   " << fixed(r.utilization, 4) << "\n";
   o << "GFLOPs @1GHz  " << fixed(r.gflops, 2) << "\n";
@@ -81,7 +82,9 @@ std::string format_summary(const Spec& spec, const Result& r) {
     if (!any) o << "(all bypassed)";
     o << "\n";
   }
+  o << "semantics     " << (spec.semantics == Semantics::v4 ? "Timeloop v4" : "Timeloop v3.0.3") << "\n";
   for (const auto& w : spec.warnings) o << "warning: " << w << "\n";
+  for (const auto& n : spec.notes) o << "note: " << n << "\n";
   return o.str();
 }
 
@@ -89,7 +92,9 @@ nlohmann::json result_to_json(const Spec& spec, const Result& r) {
   nlohmann::json j;
   j["cycles"] = r.cycles;
   j["computes"] = r.computes;
+  j["semantics"] = spec.semantics == Semantics::v4 ? "Timeloop v4" : "Timeloop v3.0.3";
   j["energy_pJ"] = r.energy;
+  j["leakage_energy_pJ"] = r.leakage_energy;
   j["pJ_per_compute"] = r.computes ? r.energy / static_cast<double>(r.computes) : 0.0;
   j["utilization"] = r.utilization;
   j["gflops"] = r.gflops;
@@ -112,7 +117,8 @@ nlohmann::json result_to_json(const Spec& spec, const Result& r) {
                      {"instances", sp.instances},
                      {"cycles", st.cycles},
                      {"bandwidth_throttling", st.slowdown},
-                     {"energy_pJ", st.energy}};
+                     {"energy_pJ", st.energy},
+                     {"leakage_energy_pJ", st.leakage_energy}};
     l["size_words"] = sp.size ? nlohmann::json(*sp.size) : nlohmann::json(nullptr);
     nlohmann::json dss = nlohmann::json::object();
     for (const auto& d : st.data_spaces) {
@@ -135,6 +141,7 @@ nlohmann::json result_to_json(const Spec& spec, const Result& r) {
   }
   j["levels"] = std::move(levels);
   j["warnings"] = spec.warnings;
+  j["notes"] = spec.notes;
   return j;
 }
 
@@ -175,6 +182,12 @@ std::string format_stats(const Spec& spec, const Result& r) {
     o << "        Min utilization             : " << fixed(sp.min_utilization) << "\n";
     o << "        Vector access energy        : " << fixed(en.vector_access_energy) << " pJ\n";
     o << "        Vector access energy source : " << source_name(en.source) << "\n";
+    if (spec.semantics == Semantics::v4) {
+      o << "        Per-instance-cycle leakage      : " << fixed(en.leak) << " pJ\n";
+      o << "        Instances sharing power gating  : " << fixed(st.instances_sharing_power_gating) << "\n";
+      o << "        Non-power-gated utilization     : " << fixed(100.0 * st.non_power_gated_utilization) << "%\n";
+      o << "        Leakage energy (total)          : " << fixed(st.leakage_energy) << " pJ\n";
+    }
     o << "        Area                        : 0.00 um^2\n\n";
     o << "    MAPPING\n    -------\n    Loop nest:\n";
     std::string indent = "      ";
@@ -217,7 +230,7 @@ std::string format_stats(const Spec& spec, const Result& r) {
     }
     o << "\n";
   }
-  o << "Networks\n--------\n(not modelled: network energies are 0 in Timeloop v3.0.3 without an ERT for them)\n\n";
+  o << "Networks\n--------\n(not modelled: network energies are 0 in Timeloop without an ERT for them)\n\n";
   o << "Operational Intensity Stats\n---------------------------\n";
   const auto outer_bits = spec.arch.storage.back().word_bits;
   auto row = [&](const std::string& k, const std::string& v) { o << "    " << pad(k, 40) << ": " << v << "\n"; };
@@ -240,7 +253,11 @@ std::string format_stats(const Spec& spec, const Result& r) {
   }
   o << "\n\nSummary Stats\n-------------\n";
   o << "GFLOPs (@1GHz): " << fixed(r.gflops) << "\n";
-  o << "Utilization: " << fixed(r.utilization) << "\n";
+  if (spec.semantics == Semantics::v4) {
+    o << "Utilization: " << fixed(100.0 * r.utilization) << "%\n";
+  } else {
+    o << "Utilization: " << fixed(r.utilization) << "\n";
+  }
   o << "Cycles: " << r.cycles << "\n";
   o << "Energy: " << fixed(r.energy / 1e6) << " uJ\n";
   char edp[64];

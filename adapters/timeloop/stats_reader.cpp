@@ -1,5 +1,6 @@
 #include "adapters/timeloop/stats_reader.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <regex>
 #include <sstream>
@@ -47,6 +48,12 @@ double ReportedStats::energy() const {
   return e;
 }
 
+double ReportedStats::leakage_energy() const {
+  double e = 0;
+  for (const auto& l : levels) e += l.leakage_energy;
+  return e;
+}
+
 double ReportedStats::utilization() const {
   for (const auto& l : levels) {
     if (l.arithmetic && l.instances > 0 && cycles > 0) {
@@ -73,7 +80,7 @@ ReportedStats parse_stats_text(const std::string& path, const std::string& text)
   std::istringstream in(text);
   std::string line;
   int n = 0;
-  enum class Section { none, levels, networks, intensity, summary } section = Section::none;
+  enum class Section { none, levels, networks, intensity, summary, per_compute } section = Section::none;
   ReportedLevel* level = nullptr;
   ReportedDataSpace* ds = nullptr;
   bool in_stats = false;
@@ -88,6 +95,7 @@ ReportedStats parse_stats_text(const std::string& path, const std::string& text)
     if (t == "Networks") { section = Section::networks; level = nullptr; continue; }
     if (t == "Operational Intensity Stats") { section = Section::intensity; level = nullptr; continue; }
     if (t == "Summary Stats") { section = Section::summary; saw_summary = true; continue; }
+    if (t == "fJ/Compute" && section == Section::summary) { section = Section::per_compute; continue; }
     std::smatch m;
     std::string key, value;
     switch (section) {
@@ -105,7 +113,15 @@ ReportedStats parse_stats_text(const std::string& path, const std::string& text)
         if (t == "STATS") { in_stats = true; continue; }
         if (t == "SPECS" || t == "MAPPING") { in_stats = false; continue; }
         if (!in_stats) {
-          if (key_value(t, key, value) && key == "Instances") level->instances = to_u64(path, n, value);
+          if (key_value(t, key, value)) {
+            if (key == "Instances") level->instances = to_u64(path, n, value);
+            if (key == "Leakage energy (total)") {
+              // Timeloop v4; the level's energy is its data spaces' plus this.
+              level->leakage_energy = to_double(path, n, value);
+              level->energy += level->leakage_energy;
+              r.v4 = true;
+            }
+          }
           continue;
         }
         if (!level->arithmetic && std::regex_match(line, m, k_ds_header)) {
@@ -123,7 +139,10 @@ ReportedStats parse_stats_text(const std::string& path, const std::string& text)
         }
         if (key == "Cycles") { level->cycles = to_u64(path, n, value); continue; }
         if (!ds) continue;
-        if (key == "Utilized instances (max)") ds->utilized_instances = to_u64(path, n, value);
+        if (key == "Utilized instances (max)") {
+          ds->utilized_instances = to_u64(path, n, value);
+          level->max_utilized_instances = std::max(level->max_utilized_instances, ds->utilized_instances);
+        }
         if (key == "Scalar reads (per-instance)") ds->reads = to_u64(path, n, value);
         if (key == "Scalar updates (per-instance)") ds->updates = to_u64(path, n, value);
         if (key == "Scalar fills (per-instance)") ds->fills = to_u64(path, n, value);
@@ -138,12 +157,33 @@ ReportedStats parse_stats_text(const std::string& path, const std::string& text)
       case Section::summary:
         if (key_value(t, key, value)) {
           if (key == "GFLOPs (@1GHz)") r.printed_gflops = to_double(path, n, value);
-          if (key == "Utilization") r.printed_utilization = to_double(path, n, value);
+          if (key == "Utilization") {
+            r.printed_utilization = to_double(path, n, value);
+            if (!value.empty() && value.back() == '%') {
+              r.utilization_in_percent = true;
+              r.printed_utilization /= 100.0;
+            }
+          }
           if (key == "Cycles") r.cycles = to_u64(path, n, value);
           if (key == "Energy") r.printed_energy_uj = to_double(path, n, value);
         }
         if (t.rfind("Computes = ", 0) == 0) r.computes = to_u64(path, n, t.substr(11));
         break;
+      case Section::per_compute: {
+        // "    MACC             = 845.00" (one row per level, then "Total").
+        const auto eq = t.find(" = ");
+        if (eq == std::string::npos) break;
+        const std::string name = trim(t.substr(0, eq));
+        const double v = to_double(path, n, trim(t.substr(eq + 3)));
+        if (name == "Total") {
+          r.printed_fj_per_compute = v;
+        } else {
+          for (auto& l : r.levels) {
+            if (l.name == name) l.printed_fj_per_compute = v;
+          }
+        }
+        break;
+      }
       default:
         break;
     }
@@ -310,8 +350,14 @@ ReportedStats parse_stats_xml(const std::string& path, const std::string& text,
       const auto clusters = items_of(stats->child("utilized_clusters"));
       const auto red = items_of(stats->child("temporal_reduction_energy"));
       const auto addr = items_of(stats->child("addr_gen_energy"));
+      // Timeloop v4 archives a power-gating name per level (and no leakage energy).
+      if (find_path(specs, {"power_gated_at_name"})) {
+        r.v4 = true;
+        r.leakage_recorded = false;
+      }
       for (std::size_t p = 0; p < keep.size(); ++p) {
         const double ui = p < inst.size() ? std::strtod(inst[p].c_str(), nullptr) : 0.0;
+        lv.max_utilized_instances = std::max(lv.max_utilized_instances, static_cast<std::uint64_t>(ui));
         const double uc = p < clusters.size() ? std::strtod(clusters[p].c_str(), nullptr) : 0.0;
         const double e = (p < energy.size() ? std::strtod(energy[p].c_str(), nullptr) : 0.0) * ui +
                          (p < red.size() ? std::strtod(red[p].c_str(), nullptr) : 0.0) * ui +

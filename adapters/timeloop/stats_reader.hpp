@@ -1,6 +1,8 @@
 #pragma once
 // Re-reading what the real tool wrote: timeloop-model.stats.txt / timeloop-mapper.stats.txt
-// (v3.0.3 layout) and timeloop-model.map+stats.xml (full precision).
+// (v3.0.3 and v4 layouts) and timeloop-model.map+stats.xml (full precision). Timeloop v4 adds
+// leakage energy: its stats.txt prints it per level (and in the fJ/Compute table); its
+// map+stats.xml does not record it.
 
 #include <cstdint>
 #include <optional>
@@ -24,7 +26,10 @@ struct ReportedLevel {
   bool arithmetic = false;
   std::uint64_t instances = 0;
   std::uint64_t cycles = 0;
-  double energy = 0.0;        // pJ, all instances (storage: sum over data spaces)
+  double energy = 0.0;          // pJ, all instances (storage: sum over data spaces, plus leakage)
+  double leakage_energy = 0.0;  // pJ, all instances (v4; part of `energy`)
+  std::optional<double> printed_fj_per_compute;  // v4 stats.txt: the level's row of the fJ/Compute table
+  std::uint64_t max_utilized_instances = 0;      // over every data space, bypassed ones included
   std::uint64_t computes = 0; // arithmetic only
   std::vector<ReportedDataSpace> data_spaces;  // kept data spaces only
   bool operator==(const ReportedLevel&) const = default;
@@ -39,9 +44,14 @@ struct ReportedStats {
   double printed_utilization = 0.0;
   double printed_energy_uj = 0.0;
   int energy_decimals = 2;  // precision of the per-level energies read (2 in stats.txt)
+  bool v4 = false;                 // written by Timeloop v4 (leakage modelled)
+  bool leakage_recorded = true;    // false for a v4 map+stats.xml, which has no leakage energies
+  bool utilization_in_percent = false;  // v4 prints "Utilization: 98.44%"
+  std::optional<double> printed_fj_per_compute;  // v4 stats.txt: the fJ/Compute table's Total
   bool operator==(const ReportedStats&) const = default;
 
-  double energy() const;       // pJ: sum of every level's energy
+  double energy() const;          // pJ: sum of every level's energy
+  double leakage_energy() const;  // pJ: sum of every level's leakage
   double utilization() const;  // computes / (arithmetic instances x cycles)
   double gflops() const;       // total ops / cycles (printed value when total ops are absent)
   const ReportedLevel* level(const std::string& name) const;

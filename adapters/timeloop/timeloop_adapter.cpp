@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -20,12 +21,18 @@ namespace claimcheck {
 namespace timeloop {
 namespace {
 
-const std::vector<std::string> k_fixed_metrics = {"cycles", "energy", "energy_per_compute", "utilization",
-                                                  "computes", "gflops"};
+const std::vector<std::string> k_fixed_metrics = {"cycles",     "energy",         "energy_per_compute",
+                                                  "utilization", "computes",     "gflops",
+                                                  "leakage_energy", "dynamic_energy"};
+// Metrics with one level: <name>.<level>.
+const std::vector<std::string> k_level_metrics = {"energy", "leakage_energy", "dynamic_energy", "energy_per_compute"};
 const std::vector<std::string> k_access_kinds = {"reads", "fills", "updates"};
-const std::vector<std::string> k_options = {"engine"};
+const std::vector<std::string> k_options = {"engine", "semantics"};
 const std::vector<std::string> k_engines = {"native", "real"};
-constexpr const char* k_native_version = "claimcheck native Timeloop-style model 1 (Timeloop v3.0.3 semantics)";
+const std::vector<std::string> k_semantics = {"v3.0.3", "v4"};
+constexpr const char* k_native_version = "claimcheck native Timeloop-style model 2";
+
+std::string semantics_name(Semantics s) { return s == Semantics::v4 ? "Timeloop v4" : "Timeloop v3.0.3"; }
 
 std::vector<std::string> split_dots(const std::string& s) {
   std::vector<std::string> out;
@@ -60,20 +67,24 @@ std::string check_metric_name(const std::string& metric, std::string& hint) {
     hint = did_you_mean(parts[3], k_access_kinds);
     return "unknown access kind \"" + parts[3] + "\" in metric \"" + metric + "\" (expected reads, fills or updates)";
   }
-  if (parts[0] == "energy" && parts.size() == 2 && !parts[1].empty()) return {};
+  for (const auto& m : k_level_metrics) {
+    if (parts[0] == m && parts.size() == 2 && !parts[1].empty()) return {};
+  }
   std::vector<std::string> all = k_fixed_metrics;
   all.push_back("accesses.<level>.<dataspace>.<reads|fills|updates>");
   all.push_back("accesses_total.<level>.<dataspace>.<reads|fills|updates>");
-  all.push_back("energy.<level>");
+  for (const auto& m : k_level_metrics) all.push_back(m + ".<level>");
   hint = did_you_mean(metric, all);
-  if (hint.empty()) hint = "metrics: cycles, energy, energy_per_compute, utilization, computes, gflops, "
-                           "accesses.<level>.<dataspace>.<reads|fills|updates>, "
-                           "accesses_total.<level>.<dataspace>.<reads|fills|updates>, energy.<level>";
+  if (hint.empty()) hint = "metrics: cycles, energy, dynamic_energy, leakage_energy, energy_per_compute, utilization, "
+                           "computes, gflops, accesses.<level>.<dataspace>.<reads|fills|updates>, "
+                           "accesses_total.<level>.<dataspace>.<reads|fills|updates>, energy.<level>, "
+                           "dynamic_energy.<level>, leakage_energy.<level>, energy_per_compute.<level>";
   return "unknown timeloop metric \"" + metric + "\"";
 }
 
-ReportedStats to_reported(const Result& r, const Architecture& arch) {
+ReportedStats to_reported(const Result& r, const Architecture& arch, Semantics semantics) {
   ReportedStats s;
+  s.v4 = semantics == Semantics::v4;
   ReportedLevel a;
   a.name = r.arithmetic.name;
   a.arithmetic = true;
@@ -89,7 +100,9 @@ ReportedStats to_reported(const Result& r, const Architecture& arch) {
     l.instances = arch.storage[i].instances;
     l.cycles = st.cycles;
     l.energy = st.energy;
+    l.leakage_energy = st.leakage_energy;
     for (const auto& d : st.data_spaces) {
+      l.max_utilized_instances = std::max(l.max_utilized_instances, d.utilized_instances);
       if (!d.keep) continue;
       l.data_spaces.push_back({d.name, d.utilized_instances, d.reads, d.fills, d.updates, d.energy});
     }
@@ -114,10 +127,23 @@ std::vector<std::string> level_names(const ReportedStats& s) {
 }  // namespace
 
 std::optional<MetricValue> metric_value(const ReportedStats& s, const std::string& metric, std::string& why_not) {
+  const auto parts = split_dots(metric);
+  const std::string& kind = parts[0];
+  const bool energy_kind = kind == "energy" || kind == "leakage_energy" || kind == "energy_per_compute";
+  if (energy_kind && !s.leakage_recorded && (parts.size() <= 2)) {
+    why_not = "a Timeloop v4 map+stats.xml records no leakage energy, so its energies with leakage are unknown; "
+              "claim dynamic_energy (what the XML records), or re-read the stats.txt, which prints leakage";
+    return std::nullopt;
+  }
   if (metric == "cycles") return MetricValue{static_cast<double>(s.cycles), "cycles"};
   if (metric == "computes") return MetricValue{static_cast<double>(s.computes), "count"};
   if (metric == "energy") return MetricValue{s.energy(), "pJ"};
+  if (metric == "leakage_energy") return MetricValue{s.leakage_energy(), "pJ"};
+  if (metric == "dynamic_energy") return MetricValue{s.energy() - s.leakage_energy(), "pJ"};
   if (metric == "energy_per_compute") {
+    // Timeloop v4 prints the total per compute in fJ (two decimals): the most precise total its
+    // stats.txt has.
+    if (s.printed_fj_per_compute) return MetricValue{*s.printed_fj_per_compute, "fJ/compute"};
     if (s.computes == 0) {
       why_not = "no computes";
       return std::nullopt;
@@ -126,12 +152,22 @@ std::optional<MetricValue> metric_value(const ReportedStats& s, const std::strin
   }
   if (metric == "utilization") return MetricValue{s.utilization(), "ratio"};
   if (metric == "gflops") return MetricValue{s.gflops(), "GFLOP/s"};
-  const auto parts = split_dots(metric);
-  if (parts.size() == 2 && parts[0] == "energy") {
-    if (const ReportedLevel* l = s.level(parts[1])) return MetricValue{l->energy, "pJ"};
-    why_not = "no level \"" + parts[1] + "\"";
-    if (auto h = did_you_mean(parts[1], level_names(s)); !h.empty()) why_not += "; " + h;
-    return std::nullopt;
+  if (parts.size() == 2 && std::find(k_level_metrics.begin(), k_level_metrics.end(), kind) != k_level_metrics.end()) {
+    const ReportedLevel* l = s.level(parts[1]);
+    if (!l) {
+      why_not = "no level \"" + parts[1] + "\"";
+      if (auto h = did_you_mean(parts[1], level_names(s)); !h.empty()) why_not += "; " + h;
+      return std::nullopt;
+    }
+    if (kind == "energy") return MetricValue{l->energy, "pJ"};
+    if (kind == "leakage_energy") return MetricValue{l->leakage_energy, "pJ"};
+    if (kind == "dynamic_energy") return MetricValue{l->energy - l->leakage_energy, "pJ"};
+    if (l->printed_fj_per_compute) return MetricValue{*l->printed_fj_per_compute, "fJ/compute"};
+    if (s.computes == 0) {
+      why_not = "no computes";
+      return std::nullopt;
+    }
+    return MetricValue{l->energy / static_cast<double>(s.computes), "pJ/compute"};
   }
   if (parts.size() == 4 && (parts[0] == "accesses" || parts[0] == "accesses_total")) {
     const ReportedLevel* l = s.level(parts[1]);
@@ -227,7 +263,7 @@ std::string read_text(const std::filesystem::path& p) {
 class TimeloopAdapter final : public Adapter {
  public:
   std::string name() const override { return "timeloop"; }
-  std::string version() const override { return "1"; }
+  std::string version() const override { return "2"; }
 
   std::vector<MetricInfo> metrics() const override {
     return {
@@ -240,7 +276,12 @@ class TimeloopAdapter final : public Adapter {
         {"accesses.<level>.<dataspace>.<reads|fills|updates>", "count", "scalar accesses per instance"},
         {"accesses_total.<level>.<dataspace>.<reads|fills|updates>", "count",
          "scalar accesses over all utilized instances"},
-        {"energy.<level>", "pJ", "energy of one level (all instances)"},
+        {"energy.<level>", "pJ", "energy of one level (all instances; leakage included under Timeloop v4)"},
+        {"leakage_energy", "pJ", "leakage energy of all levels (Timeloop v4; 0 under v3.0.3)"},
+        {"leakage_energy.<level>", "pJ", "leakage energy of one level"},
+        {"dynamic_energy", "pJ", "energy of all levels without leakage"},
+        {"dynamic_energy.<level>", "pJ", "energy of one level without leakage"},
+        {"energy_per_compute.<level>", "pJ/compute", "one level's energy over computes (a row of fJ/Compute)"},
     };
   }
 
@@ -256,6 +297,14 @@ class TimeloopAdapter final : public Adapter {
         out.add(file, "/options", "options must be an object");
       } else {
         for (const auto& [key, value] : claim.options.items()) {
+          if (key == "semantics") {
+            const std::string v = value.is_string() ? value.get<std::string>() : value.dump();
+            if (v != "v3.0.3" && v != "v4") {
+              out.add(file, "/options/semantics", "unknown semantics \"" + v + "\" (expected \"v3.0.3\" or \"v4\")",
+                      timeloop::did_you_mean(v, timeloop::k_semantics));
+            }
+            continue;
+          }
           if (key != "engine") {
             out.add(file, "/options/" + key, "unknown timeloop option \"" + key + "\"",
                     timeloop::did_you_mean(key, timeloop::k_options));
@@ -294,7 +343,12 @@ class TimeloopAdapter final : public Adapter {
       engine = claim.options["engine"].get<std::string>();
     }
     if (engine == "real") return run_real(job, files);
-    const timeloop::Spec spec = timeloop::load_spec(texts);
+    timeloop::LoadOptions load;
+    if (claim.options.is_object() && claim.options.contains("semantics") && claim.options["semantics"].is_string()) {
+      load.semantics = claim.options["semantics"].get<std::string>() == "v4" ? timeloop::Semantics::v4
+                                                                              : timeloop::Semantics::v3_0_3;
+    }
+    const timeloop::Spec spec = timeloop::load_spec(texts, load);
     const timeloop::Evaluation ev = timeloop::evaluate(spec);
     if (!ev.unsupported.empty()) {
       return Blocked{BlockKind::unsupported, "unsupported by the native Timeloop model: " + ev.unsupported,
@@ -305,9 +359,12 @@ class TimeloopAdapter final : public Adapter {
       return Blocked{BlockKind::invalid_input, "the mapping does not fit: " + ev.error->message(),
                      "fix the mapping (or the architecture) so that every level holds its tiles", files};
     }
-    Outcome o = finish(timeloop::to_reported(*ev.result, spec.arch), job, files, timeloop::k_native_version);
+    Outcome o = finish(timeloop::to_reported(*ev.result, spec.arch, spec.semantics), job, files,
+                       std::string(timeloop::k_native_version) + " (" + timeloop::semantics_name(spec.semantics) +
+                           " semantics)");
     if (auto* m = std::get_if<Measurement>(&o)) {
       m->warnings = spec.warnings;
+      for (const auto& n : spec.notes) m->notes.push_back(n);
       if (ev.result->imperfect) {
         m->warnings.push_back("residual factors: cycles (and computes of residual spatial loops) are counted as "
                               "if every loop were padded, as the real tool does");
@@ -341,6 +398,7 @@ class TimeloopAdapter final : public Adapter {
     m.details.push_back({"cycles", std::to_string(stats.cycles)});
     m.details.push_back({"computes", std::to_string(stats.computes)});
     m.details.push_back({"energy (pJ)", fmt(stats.energy())});
+    if (stats.v4) m.details.push_back({"leakage energy (pJ)", fmt(stats.leakage_energy())});
     m.details.push_back({"utilization", fmt(stats.utilization())});
     for (const auto& l : stats.levels) {
       m.details.push_back({"energy." + l.name + " (pJ)", fmt(l.energy)});
@@ -371,10 +429,16 @@ class TimeloopAdapter final : public Adapter {
     } else {
       stats = timeloop::parse_stats_text(rel, content);
     }
-    Outcome o = finish(stats, job, files, "timeloop (re-read of " + path.filename().string() + ")");
+    Outcome o = finish(stats, job, files,
+                       std::string(stats.v4 ? "Timeloop v4" : "timeloop") + " (re-read of " +
+                           path.filename().string() + ")");
     if (auto* m = std::get_if<Measurement>(&o); m && path.extension() != ".xml") {
       const auto& metric = job.claim.metric;
-      if (metric == "energy" || metric == "energy_per_compute" || metric.rfind("energy.", 0) == 0) {
+      const bool printed_per_compute =
+          metric.rfind("energy_per_compute", 0) == 0 && m->unit.symbol == "fJ/compute";
+      if (printed_per_compute) {
+        m->notes.push_back("the stats text prints energy per compute in fJ to two decimals; this is that figure");
+      } else if (metric.find("energy") != std::string::npos) {
         m->warnings.push_back("energies re-read from a stats text are rounded to 0.01 pJ per level and data space; "
                               "the map+stats.xml has full precision");
       }

@@ -57,6 +57,7 @@ struct Measurement {
   std::vector<std::filesystem::path> files;  // absolute paths of every input/artifact used (for hashes)
   std::string tool_version;             // e.g. "native timeloop-style model 1", "timeloop-model v3.0.3"
   std::vector<std::string> warnings;    // things the reader should know (e.g. a real-tool quirk)
+  std::vector<std::string> notes;       // what the run accepted without using (e.g. ignored input keys)
   bool operator==(const Measurement&) const = default;
 };
 

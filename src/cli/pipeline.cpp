@@ -85,6 +85,7 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbo
   r.measured_unit = m.unit.symbol;
   r.tool_version = m.tool_version;
   r.warnings = m.warnings;
+  r.notes = m.notes;
   for (const auto& d : m.details) r.details.emplace_back(d.name, d.value);
   const Judgement j = judge(claim.expected, m.value, m.unit);
   r.verdict = j.verdict;

@@ -112,6 +112,7 @@ struct ClaimResult {
   std::vector<Evidence> evidence;
   std::vector<std::pair<std::string, std::string>> details;
   std::vector<std::string> warnings;
+  std::vector<std::string> notes;          // what the measurement accepted without using (e.g. ignored keys)
   std::string adapter_version;
   std::string tool_version;
   double duration_ms = 0.0;                // timing: excluded from determinism

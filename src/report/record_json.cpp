@@ -203,6 +203,7 @@ json record_to_json(const AuditRecord& record) {
         {"evidence", evidence},
         {"details", details},
         {"warnings", c.warnings},
+        {"notes", c.notes},
         {"adapter_version", c.adapter_version},
         {"tool_version", c.tool_version},
         {"duration_ms", c.duration_ms},
@@ -345,6 +346,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
       }
     }
     out.warnings = r.strings(c, ptr, "warnings");
+    if (c.contains("notes")) out.notes = r.strings(c, ptr, "notes");
     out.adapter_version = r.str(c, ptr, "adapter_version", false);
     out.tool_version = r.str(c, ptr, "tool_version", false);
     if (auto d = r.opt_num(c, ptr, "duration_ms")) out.duration_ms = *d;
