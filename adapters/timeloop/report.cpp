@@ -68,11 +68,13 @@ std::string format_summary(const Spec& spec, const Result& r) {
   o << "utilization   " << fixed(r.utilization, 4) << "\n";
   o << "GFLOPs @1GHz  " << fixed(r.gflops, 2) << "\n";
   if (r.imperfect) o << "note          residual factors: cycles are counted as if every loop were padded\n";
-  o << "\n" << pad("level", 16) << pad("energy (pJ)", 18) << "data space: reads / fills / updates per instance\n";
-  o << pad(r.arithmetic.name, 16) << pad(fixed(r.arithmetic.energy), 18) << "computes " << r.arithmetic.computes
+  std::size_t width = std::max<std::size_t>(16, r.arithmetic.name.size() + 2);
+  for (const auto& st : r.storage) width = std::max(width, st.name.size() + 2);
+  o << "\n" << pad("level", width) << pad("energy (pJ)", 18) << "data space: reads / fills / updates per instance\n";
+  o << pad(r.arithmetic.name, width) << pad(fixed(r.arithmetic.energy), 18) << "computes " << r.arithmetic.computes
     << " on " << r.arithmetic.utilized_instances << "/" << r.arithmetic.instances << " instances\n";
   for (const auto& st : r.storage) {
-    o << pad(st.name, 16) << pad(fixed(st.energy), 18);
+    o << pad(st.name, width) << pad(fixed(st.energy), 18);
     bool any = false;
     for (const auto& d : st.data_spaces) {
       if (!d.keep) continue;

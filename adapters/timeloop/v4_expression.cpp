@@ -89,6 +89,9 @@ std::vector<Token> tokenize(const std::string& s) {
         }
       }
       if (!found) {
+        for (const auto& prev : out) {
+          if (prev.kind == Tok::name && (prev.text == "lambda" || prev.text == "for")) fail("unsupported: `" + prev.text + "`");
+        }
         std::string what = std::string(1, c);
         if (c == '.') what = "attribute access (`.`)";
         else if (c == '[') what = "indexing (`[`)";

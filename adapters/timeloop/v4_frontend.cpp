@@ -82,6 +82,8 @@ class Evaluator {
     if (n.Tag() != "!") {
       if (auto lit = v4_literal(a.text)) {
         a.text = lit->is_none() ? std::string() : literal_text(*lit, a.text);
+      } else if (is_text_attribute(key) && !evaluates(scope, a.text)) {
+        // A name-valued attribute (technology, power_gated_at, ...) written without quotes.
       } else {
         m_stack.push_back({&scope, key});
         const V4Value v = evaluate_expression(scope, *raw, a.text);
@@ -105,6 +107,33 @@ class Evaluator {
 
  private:
   std::vector<Evaluating> m_stack;
+
+  // Attributes whose value is a name rather than a number.
+  static bool is_text_attribute(const std::string& key) {
+    return key == "technology" || key == "power_gated_at" || key == "network-type" || key.rfind("network_", 0) == 0;
+  }
+
+  // Whether `text` evaluates in `scope` (a plain word that names nothing is then a string).
+  bool evaluates(Scope& scope, const std::string& text) {
+    try {
+      V4Resolver resolve = [&](const std::string& name) -> std::optional<V4Value> {
+        for (const auto& [k, v] : scope.own) {
+          if (k == name) return V4Value{};
+        }
+        if (scope.inherited && scope.inherited->count(name)) return V4Value{};
+        if (scope.variables) {
+          for (const auto& [k, v] : scope.variables->own) {
+            if (k == name) return V4Value{};
+          }
+        }
+        return std::nullopt;
+      };
+      (void)evaluate_v4_expression(text, resolve);
+      return true;
+    } catch (const V4ExpressionError&) {
+      return false;
+    }
+  }
 
   static std::string literal_text(const V4Value& v, const std::string& raw) {
     // Keep integers and reals as written (so "1e-9" stays what the file says).

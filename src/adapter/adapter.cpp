@@ -29,9 +29,24 @@ Outcome measure_safely(const Adapter& adapter, const Job& job) {
       case PathError::Kind::too_large:
         return Blocked{BlockKind::invalid_input, e.what(), "point the claim at a smaller file", {}};
       case PathError::Kind::missing:
-      case PathError::Kind::not_a_file:
-        return Blocked{BlockKind::input_missing, e.what(),
+      case PathError::Kind::not_a_file: {
+        // Another project's files live in the git-ignored third_party/ folder, fetched by a
+        // documented step; committing them is not the fix.
+        const std::string what = e.what();
+        if (what.find("third_party/") != std::string::npos) {
+          std::string unblock = "the file belongs to another project and is not committed (third_party/ is "
+                                "git-ignored): fetch it";
+          std::error_code ec;
+          if (std::filesystem::is_regular_file(job.claim_dir / "fetch.sh", ec)) {
+            unblock += " with " + job.sandbox.relative(job.claim_dir / "fetch.sh");
+          } else {
+            unblock += " as the README beside the claim describes";
+          }
+          return Blocked{BlockKind::input_missing, what, unblock, {}};
+        }
+        return Blocked{BlockKind::input_missing, what,
                        "commit the file, or correct the path in the claim (relative to the claim file)", {}};
+      }
     }
   } catch (const InputError& e) {
     return Blocked{BlockKind::invalid_input, e.what(), "fix the input file named above", {}};
