@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "adapters/timeloop/input_parsers.hpp"
+#include "adapters/timeloop/map_text.hpp"
 #include "adapters/timeloop/v4_frontend.hpp"
 #include "core/diagnostics.hpp"
 
@@ -60,6 +61,10 @@ Spec load_spec(const std::vector<InputText>& texts, const LoadOptions& options) 
   std::vector<YamlFile> files;
   files.reserve(texts.size());
   for (const auto& t : texts) {
+    if (is_map_text(t.path)) {  // a printed mapping: read back as mapping directives
+      files.push_back(parse_yaml_text(t.path, map_text_to_yaml(t.path, t.text)));
+      continue;
+    }
     refuse_templates(t);
     files.push_back(parse_yaml_text(t.path, t.text));
   }
@@ -132,6 +137,11 @@ Spec load_spec(const std::vector<InputText>& texts, const LoadOptions& options) 
   }
   if (const std::string n = ignored.note(); !n.empty()) spec.notes.push_back(n);
   for (const auto& n : v4.notes) spec.notes.push_back(n);
+  if (mapping_node->file && is_map_text(mapping_node->file->path)) {
+    spec.notes.push_back("mapping read from the printed " + mapping_node->file->path +
+                         ": a printout does not record no_multicast_no_reduction, no_link_transfer or "
+                         "no_temporal_reuse, which are taken as unset");
+  }
   return spec;
 }
 

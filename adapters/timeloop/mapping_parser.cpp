@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "adapters/timeloop/input_parsers.hpp"
+#include "adapters/timeloop/map_text.hpp"
 #include "core/diagnostics.hpp"
 
 namespace claimcheck::timeloop {
@@ -306,7 +307,9 @@ Mapping parse_mapping_directives(const std::vector<DirectiveInput>& directives, 
         if (din.from_constraint) {
           dir.factors = parse_constraint_factors(*f, problem, lname, constraint_keys_ignored);
         } else {
-          dir.factors = parse_factors(*f, problem, warnings, lname);
+          // A printed mapping omits loops of one iteration: their factor is 1, nothing to warn about.
+          const bool printed = d.file && is_map_text(d.file->path);
+          dir.factors = parse_factors(*f, problem, warnings, lname, !printed);
         }
       }
       if (auto p = get(d, "permutation")) dir.permutation = parse_permutation(*p, problem);
@@ -319,6 +322,10 @@ Mapping parse_mapping_directives(const std::vector<DirectiveInput>& directives, 
     } else {
       for (const char* key : {"factors", "permutation"}) {
         if (auto v = get(d, key)) fail_at(*v, std::string("\"") + key + "\" is not read in a " + type + " directive");
+      }
+      if (d.file && is_map_text(d.file->path)) {
+        // A printed mapping lists every data space a level keeps: the others bypass it.
+        for (std::size_t p = 0; p < num_ds; ++p) keep[p][level] = '0';
       }
       if (auto k = get(d, "keep")) {
         const auto ks = parse_dataspace_list(*k, problem, "keep");

@@ -201,6 +201,17 @@ TEST_P(Exercise, ParsedProcessedInputReproducesThePublishedRun) {
   check(run, load_spec_files(files), "parsed-processed-input.yaml");
 }
 
+TEST_P(Exercise, PrintedMappingReproducesThePublishedRun) {
+  if (!fs::is_directory(exercises())) GTEST_SKIP() << "fetch the exercises: claims/timeloop/published/fetch.sh";
+  const PublishedRun& run = GetParam();
+  const fs::path base = exercises() / "workspace" / run.dir;
+  std::vector<std::string> files;
+  for (const auto& f : run.files) files.push_back((base / f).string());
+  files.push_back((base / run.ref / (run.prefix + ".map.txt")).string());
+  files.push_back((base / run.ref / (run.prefix + ".ERT.yaml")).string());
+  check(run, load_spec_files(files), "its own input files with the printed mapping");
+}
+
 INSTANTIATE_TEST_SUITE_P(Published, Exercise, ::testing::ValuesIn(runs()),
                          [](const ::testing::TestParamInfo<PublishedRun>& param) { return param.param.name; });
 
