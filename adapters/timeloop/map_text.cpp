@@ -57,6 +57,8 @@ std::string map_text_to_yaml(const std::string& path, const std::string& text) {
   while (std::getline(in, line)) {
     ++n;
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    // Printed lines are short; a long one is not a printout (and would be slow to match).
+    if (line.size() > 4096) fail(path, n, line.substr(0, 80) + "...", "a line of more than 4096 characters");
     const auto first = line.find_first_not_of(" \t");
     if (first == std::string::npos) continue;
     const std::string t = line.substr(first);
