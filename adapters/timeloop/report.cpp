@@ -271,7 +271,11 @@ std::string format_stats(const Spec& spec, const Result& r) {
   for (const auto& st : r.storage) width = std::max(width, st.name.size());
   width = std::max<std::size_t>(width, 5);
   o << "    " << pad(r.arithmetic.name, width) << " = " << fixed(fj_per_compute(r.arithmetic.energy, r)) << "\n";
-  for (const auto& st : r.storage) o << "    " << pad(st.name, width) << " = " << fixed(fj_per_compute(st.energy, r)) << "\n";
+  for (const auto& st : r.storage) {
+    // Timeloop v4 leaves levels without energy (its fan-out levels, say) out of this table.
+    if (spec.semantics == Semantics::v4 && st.energy == 0) continue;
+    o << "    " << pad(st.name, width) << " = " << fixed(fj_per_compute(st.energy, r)) << "\n";
+  }
   o << "    " << pad("Total", width) << " = " << fixed(fj_per_compute(r.energy, r)) << "\n";
   return o.str();
 }

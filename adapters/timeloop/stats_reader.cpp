@@ -351,9 +351,11 @@ ReportedStats parse_stats_xml(const std::string& path, const std::string& text,
       const auto red = items_of(stats->child("temporal_reduction_energy"));
       const auto addr = items_of(stats->child("addr_gen_energy"));
       // Timeloop v4 archives a power-gating name per level (and no leakage energy).
-      if (find_path(specs, {"power_gated_at_name"})) {
+      if (const XmlElement* pg = find_path(specs, {"power_gated_at_name"})) {
         r.v4 = true;
         r.leakage_recorded = false;
+        const XmlElement* t = pg->child("t_");
+        lv.power_gated_at = trim(t ? t->text : pg->text);
       }
       for (std::size_t p = 0; p < keep.size(); ++p) {
         const double ui = p < inst.size() ? std::strtod(inst[p].c_str(), nullptr) : 0.0;

@@ -30,6 +30,7 @@ struct ReportedLevel {
   double leakage_energy = 0.0;  // pJ, all instances (v4; part of `energy`)
   std::optional<double> printed_fj_per_compute;  // v4 stats.txt: the level's row of the fJ/Compute table
   std::uint64_t max_utilized_instances = 0;      // over every data space, bypassed ones included
+  std::string power_gated_at;                    // v4 map+stats.xml: the level whose power gates it shares
   std::uint64_t computes = 0; // arithmetic only
   std::vector<ReportedDataSpace> data_spaces;  // kept data spaces only
   bool operator==(const ReportedLevel&) const = default;

@@ -26,6 +26,7 @@
 #include "adapters/timeloop/inputs.hpp"
 #include "adapters/timeloop/model.hpp"
 #include "adapters/timeloop/stats_reader.hpp"
+#include "v4_reference.hpp"
 
 namespace claimcheck::timeloop {
 namespace {
@@ -33,13 +34,6 @@ namespace {
 namespace fs = std::filesystem;
 
 fs::path exercises() { return fs::path(CLAIMCHECK_SOURCE_DIR) / "third_party" / "timeloop-accelergy-exercises"; }
-
-std::string read(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 struct PublishedRun {
   std::string name;
@@ -103,81 +97,6 @@ std::vector<PublishedRun> runs() {
 
 class Exercise : public ::testing::TestWithParam<PublishedRun> {};
 
-// The ERT's per-cycle leak energy of each table's level (the level name is the last dotted
-// element without its [1..n] range), read directly from the YAML.
-std::map<std::string, double> leak_per_cycle(const fs::path& ert) {
-  std::map<std::string, double> out;
-  const YAML::Node root = YAML::LoadFile(ert.string());
-  for (const auto& t : root["ERT"]["tables"]) {
-    std::string name = t["name"].as<std::string>();
-    name = name.substr(name.rfind('.', name.rfind("..") - 1) + 1);
-    name = name.substr(0, name.find('['));
-    for (const auto& a : t["actions"]) {
-      if (a["name"].as<std::string>() == "leak") out[name] = std::max(out[name], a["energy"].as<double>());
-    }
-  }
-  return out;
-}
-
-void check(const PublishedRun& run, const Spec& spec, const std::string& form) {
-  SCOPED_TRACE(run.name + " from " + form);
-  const fs::path dir = exercises() / "workspace" / run.dir / run.ref;
-  const Evaluation ev = evaluate(spec);
-  ASSERT_TRUE(ev.result) << (ev.error ? ev.error->message() : ev.unsupported);
-  const Result& r = *ev.result;
-  EXPECT_EQ(spec.semantics, Semantics::v4);
-
-  std::vector<std::string> names;
-  for (const auto& d : spec.problem.shape.data_spaces) names.push_back(d.name);
-  const ReportedStats xml = parse_stats_xml("xml", read(dir / (run.prefix + ".map+stats.xml")), names);
-  const ReportedStats txt = parse_stats_text("txt", read(dir / (run.prefix + ".stats.txt")));
-  const auto leaks = leak_per_cycle(dir / (run.prefix + ".ERT.yaml"));
-
-  EXPECT_EQ(r.cycles, xml.cycles);
-  EXPECT_EQ(r.computes, xml.computes);
-  ASSERT_EQ(r.storage.size() + 1, xml.levels.size());
-  EXPECT_NEAR(r.arithmetic.energy, xml.levels[0].energy, 1e-9 * xml.levels[0].energy);
-  double total = r.arithmetic.energy;
-  for (std::size_t s = 0; s < r.storage.size(); ++s) {
-    const StorageStats& st = r.storage[s];
-    const ReportedLevel& pub = xml.levels[s + 1];
-    SCOPED_TRACE(st.name);
-    ASSERT_EQ(st.name, pub.name);
-    std::size_t kept = 0;
-    for (const auto& d : st.data_spaces) {
-      if (!d.keep) continue;
-      ASSERT_LT(kept, pub.data_spaces.size());
-      const ReportedDataSpace& pd = pub.data_spaces[kept++];
-      EXPECT_EQ(d.name, pd.name);
-      EXPECT_EQ(d.reads, pd.reads) << d.name;
-      EXPECT_EQ(d.fills, pd.fills) << d.name;
-      EXPECT_EQ(d.updates, pd.updates) << d.name;
-      EXPECT_EQ(d.utilized_instances, pd.utilized_instances) << d.name;
-    }
-    EXPECT_EQ(kept, pub.data_spaces.size());
-    // Dynamic energy: the XML's per-data-space energies (leakage is not in the XML).
-    const double dynamic = st.energy - st.leakage_energy;
-    EXPECT_NEAR(dynamic, pub.energy, 1e-9 * std::max(1.0, pub.energy));
-    // Leakage: the ERT's leak per cycle x cycles x utilized instances (at least one).
-    const double leak = leaks.count(st.name) ? leaks.at(st.name) : 0.0;
-    const double expected_leak = leak * static_cast<double>(xml.cycles) *
-                                 static_cast<double>(std::max<std::uint64_t>(1, pub.max_utilized_instances));
-    EXPECT_NEAR(st.leakage_energy, expected_leak, 1e-9 * std::max(1.0, expected_leak));
-    total += pub.energy + expected_leak;
-    // The printed stats: leakage line and the level's fJ/Compute row.
-    if (const ReportedLevel* t = txt.level(st.name)) {
-      EXPECT_NEAR(st.leakage_energy, t->leakage_energy, 0.005 + 1e-9);
-      if (t->printed_fj_per_compute) {
-        EXPECT_NEAR(1000 * st.energy / static_cast<double>(r.computes), *t->printed_fj_per_compute, 0.005 + 1e-9);
-      }
-    }
-  }
-  EXPECT_NEAR(r.energy, total, 1e-9 * total);
-  ASSERT_TRUE(txt.printed_fj_per_compute);
-  EXPECT_NEAR(1000 * r.energy / static_cast<double>(r.computes), *txt.printed_fj_per_compute, 0.005 + 1e-9);
-  EXPECT_NEAR(100 * r.utilization, 100 * txt.printed_utilization, 0.005 + 1e-9);
-}
-
 TEST_P(Exercise, OwnInputFilesReproduceThePublishedRun) {
   if (!fs::is_directory(exercises())) GTEST_SKIP() << "fetch the exercises: claims/timeloop/published/fetch.sh";
   const PublishedRun& run = GetParam();
@@ -188,7 +107,9 @@ TEST_P(Exercise, OwnInputFilesReproduceThePublishedRun) {
   // the mapper published.
   if (run.prefix == "timeloop-mapper") files.push_back((base / run.ref / "timeloop-mapper.map.yaml").string());
   files.push_back((base / run.ref / (run.prefix + ".ERT.yaml")).string());
-  check(run, load_spec_files(files), "its own input files");
+  const fs::path ref = base / run.ref;
+  check_against_timeloop_v4(load_spec_files(files), ref, run.prefix, ref / (run.prefix + ".ERT.yaml"),
+                            run.name + " from its own input files");
 }
 
 TEST_P(Exercise, ParsedProcessedInputReproducesThePublishedRun) {
@@ -198,7 +119,8 @@ TEST_P(Exercise, ParsedProcessedInputReproducesThePublishedRun) {
   std::vector<std::string> files = {(ref / "parsed-processed-input.yaml").string()};
   if (run.prefix == "timeloop-mapper") files.push_back((ref / "timeloop-mapper.map.yaml").string());
   files.push_back((ref / (run.prefix + ".ERT.yaml")).string());
-  check(run, load_spec_files(files), "parsed-processed-input.yaml");
+  check_against_timeloop_v4(load_spec_files(files), ref, run.prefix, ref / (run.prefix + ".ERT.yaml"),
+                            run.name + " from parsed-processed-input.yaml");
 }
 
 TEST_P(Exercise, PrintedMappingReproducesThePublishedRun) {
@@ -209,7 +131,9 @@ TEST_P(Exercise, PrintedMappingReproducesThePublishedRun) {
   for (const auto& f : run.files) files.push_back((base / f).string());
   files.push_back((base / run.ref / (run.prefix + ".map.txt")).string());
   files.push_back((base / run.ref / (run.prefix + ".ERT.yaml")).string());
-  check(run, load_spec_files(files), "its own input files with the printed mapping");
+  check_against_timeloop_v4(load_spec_files(files), base / run.ref, run.prefix,
+                            base / run.ref / (run.prefix + ".ERT.yaml"),
+                            run.name + " from its own input files with the printed mapping");
 }
 
 INSTANTIATE_TEST_SUITE_P(Published, Exercise, ::testing::ValuesIn(runs()),
