@@ -217,6 +217,22 @@ Evaluation evaluate(const Spec& spec) {
   const std::size_t num_levels = arch.storage.size();
   const std::size_t num_ds = shape.data_spaces.size();
 
+  if (spec.semantics == Semantics::v4) {
+    for (const auto& l : spec.mapping.levels) {
+      for (const auto* factors : {&l.temporal, &l.spatial}) {
+        for (const auto& f : *factors) {
+          if (f.residual_end == f.end) continue;
+          Evaluation ev;
+          ev.unsupported = "residual (imperfect) factors under Timeloop v4 semantics: v4 walks the last iterations "
+                           "of an imperfectly factorized dimension differently from v3.0.3 (its fills of residual "
+                           "tiles and utilized instances differ), which the native model does not implement; "
+                           "evaluate with v3.0.3 semantics for v3.0.3's figures, or run the real tool";
+          return ev;
+        }
+      }
+    }
+  }
+
   const LoopNest nest = build_loop_nest(arch, spec.problem, spec.mapping);
   const NestAnalysis na = analyze_nest(nest, spec.problem);
 

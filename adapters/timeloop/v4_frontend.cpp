@@ -161,7 +161,10 @@ class Evaluator {
     try {
       return evaluate_v4_expression(text, resolve);
     } catch (const V4ExpressionError& e) {
-      fail_at(at, "cannot evaluate `" + text + "`: " + e.message, e.hint);
+      fail_at(at, "cannot evaluate `" + text + "`: " + e.message,
+              e.hint.empty() ? std::string("write the value, or an expression of the supported subset (`claimcheck "
+                                           "model timeloop --help` lists it); quote a string meant literally")
+                             : e.hint);
     }
   }
 
@@ -356,7 +359,8 @@ V4Lowered lower_v4_inputs(const std::vector<YamlFile>& files, std::vector<std::s
     if ((container || fanout) && fn.parallel) {
       fail_at(n, container ? "unsupported: a container inside a !Parallel branch"
                            : "unsupported: a component with a spatial fanout inside a !Parallel branch",
-              "the v4 front end refuses this as well");
+              "a !Parallel branch holds components side by side at one level; put the container (or the fanout) "
+              "before the branch, as the v4 front end requires");
     }
 
     if (fanout) {
