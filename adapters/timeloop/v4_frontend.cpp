@@ -206,6 +206,66 @@ void flatten(const YNode& list, bool parallel, std::vector<FlatNode>& out, int d
   }
 }
 
+// The merge keys of the front end's YAML loader (Accelergy's): `<<` adds the keys a map lacks from
+// another map (or a list of maps), `<<<` does so recursively (maps merged, lists concatenated);
+// a value tagged !nomerge is left alone. yaml-cpp keeps them as plain keys, so they are resolved
+// here, in place, before the files are read.
+void merge_into(YAML::Node into, const YAML::Node& from, bool deep, int depth) {
+  if (depth > 64) return;
+  for (auto it = from.begin(); it != from.end(); ++it) {
+    const std::string key = it->first.Scalar();
+    YAML::Node mine = into[key];
+    if (!mine.IsDefined() || mine.IsNull()) {
+      into[key] = it->second;
+      continue;
+    }
+    if (!deep || mine.Tag() == "!nomerge") continue;
+    if (mine.IsMap() && it->second.IsMap()) {
+      merge_into(mine, it->second, deep, depth + 1);
+    } else if (mine.IsSequence() && it->second.IsSequence()) {
+      for (const auto& e : it->second) mine.push_back(e);
+    }
+  }
+}
+
+void resolve_merge_keys(const YamlFile& file, YAML::Node node, const std::string& path, int depth) {
+  if (depth > 64) return;
+  if (node.IsSequence()) {
+    for (std::size_t i = 0; i < node.size(); ++i) resolve_merge_keys(file, node[i], path, depth + 1);
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::string merge_key;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    if (key == "<<" || key == "<<<") {
+      if (!merge_key.empty()) {
+        fail_at(YNode{it->first, &file, path}, "a map may have one merge key (\"<<\" or \"<<<\")");
+      }
+      merge_key = key;
+    }
+  }
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    if (it->first.IsScalar() && it->first.Scalar() == merge_key) continue;
+    resolve_merge_keys(file, it->second, path, depth + 1);
+  }
+  if (merge_key.empty()) return;
+  const YAML::Node source = node[merge_key];
+  node.remove(merge_key);
+  std::vector<YAML::Node> sources;
+  if (source.IsSequence()) {
+    for (const auto& e : source) sources.push_back(e);
+  } else {
+    sources.push_back(source);
+  }
+  for (const auto& src : sources) {
+    if (!src.IsMap()) {
+      fail_at(YNode{src, &file, path + "." + merge_key}, "the value of \"" + merge_key + "\" must be a map or a list of maps");
+    }
+    merge_into(node, src, merge_key == "<<<", depth + 1);
+  }
+}
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -221,6 +281,9 @@ V4Lowered lower_v4_inputs(const std::vector<YamlFile>& files, std::vector<std::s
   auto arch = out.root.find("architecture");
   if (!arch || !arch->node.IsMap() || !get(*arch, "nodes")) return out;
   out.is_v4 = true;
+  for (const auto& f : files) resolve_merge_keys(f, f.root, "", 0);
+  out.root = merge_roots(files);
+  arch = out.root.find("architecture");
   out.arch_node = arch;
   check_keys(*arch, {"version", "nodes"}, "architecture");
   const YNode version_node = require(*arch, "version", "architecture");

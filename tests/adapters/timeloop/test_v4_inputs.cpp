@@ -344,6 +344,32 @@ TEST(TimeloopV4, ArchitectureConstraintsFillInWhatTheMappingLeavesOut) {
   EXPECT_TRUE(noted);
 }
 
+TEST(TimeloopV4, MergeKeysOfTheFrontEndsYamlAreResolved) {
+  // `<<` adds missing keys from an anchor, `<<<` merges recursively; the component's own keys win.
+  const std::string arch =
+      "variables:\n"
+      "  version: 0.4\n"
+      "  common: &regfile {class: regfile, attributes: {depth: 64, width: 8, datawidth: 8}}\n"
+      "architecture:\n"
+      "  version: 0.4\n"
+      "  nodes:\n"
+      "  - !Container {name: accelerator}\n"
+      "  - !Component\n"
+      "    name: Buffer\n"
+      "    <<<: *regfile\n"
+      "    attributes: {depth: 32}\n"
+      "  - !Component\n"
+      "    name: MACC\n"
+      "    <<: {class: intmac}\n";
+  const Spec spec = load({{"arch.yaml", arch}, {"prob.yaml", k_problem_conv1d}, {"map.yaml", k_map_1level}},
+                         LoadOptions{});
+  ASSERT_EQ(spec.arch.storage.size(), 1u);
+  EXPECT_EQ(spec.arch.storage[0].class_name, "regfile");
+  EXPECT_EQ(spec.arch.storage[0].size, 32u);        // its own depth wins
+  EXPECT_EQ(spec.arch.storage[0].word_bits, 8u);    // merged from the anchor
+  EXPECT_EQ(spec.arch.arithmetic.class_name, "intmac");
+}
+
 // ------------------------------------------------------------------ ERT reading, v3.0.3 vs v4
 
 TEST(TimeloopV4, MissingErtActionsFallBackToTheBuiltInModelUnderV4Only) {
