@@ -193,6 +193,7 @@ class AstraSimAdapter final : public Adapter {
     if (claim.options.is_object() && claim.options.contains("comm_group")) {
       paths.comm_group = job.sandbox.resolve(job.claim_dir, claim.options["comm_group"].get<std::string>());
     }
+    paths.search_dirs = {job.sandbox.root(), paths.system.parent_path()};
     astrasim::FileAccess access;
     const Sandbox& sandbox = job.sandbox;
     access.read = [&sandbox](const std::filesystem::path& p) { return sandbox.read(p); };

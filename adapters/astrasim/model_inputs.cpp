@@ -16,10 +16,15 @@ LoadedInputs load_inputs(const ModelPaths& paths, Backend backend, const FileAcc
   out.files.push_back(paths.system);
   out.warnings = out.input.system.warnings;
   if (paths.remote_memory) {
-    parse_remote_memory(*paths.remote_memory, files.read(*paths.remote_memory));
+    out.input.remote_memory = parse_remote_memory(*paths.remote_memory, files.read(*paths.remote_memory));
     out.files.push_back(*paths.remote_memory);
   }
   const int total = out.input.network.total_npus();
+  const SystemConfig& sys = out.input.system;
+  if (!sys.custom_impl.empty() || !sys.per_node_custom_impl.empty()) {
+    out.input.custom = load_custom_collectives(paths.system, sys.custom_impl, sys.per_node_custom_impl, total,
+                                               CustomSearch{paths.search_dirs}, files, out.files);
+  }
   LoadedWorkload w = load_workload(paths.workload, total, files);
   out.input.workload = std::move(w.workload);
   out.warnings.insert(out.warnings.end(), w.warnings.begin(), w.warnings.end());

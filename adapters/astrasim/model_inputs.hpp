@@ -17,6 +17,9 @@ struct ModelPaths {
   std::filesystem::path workload;                      // ET prefix, text layer list or JSON collective
   std::optional<std::filesystem::path> remote_memory;  // remote memory JSON
   std::optional<std::filesystem::path> comm_group;     // comm-group JSON
+  // Where the system configuration's relative custom-collective paths are looked up, in order
+  // (the real tool: its working directory).
+  std::vector<std::filesystem::path> search_dirs;
 };
 
 struct LoadedInputs {

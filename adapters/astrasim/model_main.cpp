@@ -118,6 +118,7 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
   paths.workload = values["--workload"];
   if (values.count("--remote-memory")) paths.remote_memory = values["--remote-memory"];
   if (values.count("--comm-group")) paths.comm_group = values["--comm-group"];
+  paths.search_dirs = {std::filesystem::current_path(), paths.system.parent_path()};
   try {
     LoadedInputs loaded = load_inputs(paths, backend, local_files());
     const SimulationResult r =

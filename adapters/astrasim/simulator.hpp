@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "adapters/astrasim/comm_group.hpp"
+#include "adapters/astrasim/custom_collective.hpp"
 #include "adapters/astrasim/network_config.hpp"
+#include "adapters/astrasim/remote_memory.hpp"
 #include "adapters/astrasim/system_config.hpp"
 #include "adapters/astrasim/workload.hpp"
 
@@ -32,6 +34,8 @@ struct SimulationInput {
   SystemConfig system;
   Workload workload;  // one graph per NPU (network.total_npus() of them)
   CommGroups comm_groups;
+  CustomCollectives custom;  // custom collective implementations the system configuration names
+  RemoteMemoryConfig remote_memory;  // serves MEM_LOAD / MEM_STORE nodes
   Backend backend = Backend::congestion_unaware;
   double injection_scale = 1.0;  // multiplies endpoint-delay, as --injection-scale does
 };
@@ -78,7 +82,8 @@ class SimulationLimitExceeded : public std::runtime_error {
 
 // Runs the model. Throws InputError for inputs the model cannot run (implementation lists that do
 // not fit the network, halvingDoubling / doubleBinaryTree on a non-power-of-two dimension, a
-// collective whose chunks would be 0 bytes, an unknown comm group, memory nodes), and
+// collective whose chunks would be 0 bytes, an unknown comm group, memory nodes the remote memory
+// configuration cannot serve), and
 // std::runtime_error("deadlock: ...") when NPUs are left with nodes that can never run, and
 // SimulationLimitExceeded past `limits`.
 SimulationResult simulate(const SimulationInput& input, SymmetryUse symmetry = SymmetryUse::when_valid,

@@ -116,13 +116,20 @@ SystemConfig parse_system_config(const std::filesystem::path& file, const std::s
                                 "\" is ignored by ASTRA-sim 2.x and by this model");
     }
   }
-  for (const std::string key : {"all-reduce-implementation-custom", "all-gather-implementation-custom",
-                                "reduce-scatter-implementation-custom", "all-to-all-implementation-custom",
-                                "per-node-custom-implementation"}) {
-    if (root.contains(key)) {
-      r.fail(key, "\"" + key + "\": custom collective implementations (Chakra ET collectives) are unsupported",
-             "remove the key to use the native implementations");
+  for (const auto& [key, type] : {std::pair{"all-reduce-implementation-custom", CommType::all_reduce},
+                                  std::pair{"all-gather-implementation-custom", CommType::all_gather},
+                                  std::pair{"reduce-scatter-implementation-custom", CommType::reduce_scatter},
+                                  std::pair{"all-to-all-implementation-custom", CommType::all_to_all}}) {
+    if (!root.contains(key)) continue;
+    const auto& v = root.at(key);
+    if (!v.is_array() || v.size() != 1 || !v[0].is_string()) {
+      r.fail(key, std::string("\"") + key + "\" must be a list of one Chakra ET prefix",
+             "the real tool takes exactly one ET (PREFIX.<rank>.et) covering every dimension");
     }
+    config.custom_impl[type] = v[0].get<std::string>();
+  }
+  if (root.contains("per-node-custom-implementation")) {
+    config.per_node_custom_impl = r.string("per-node-custom-implementation");
   }
   if (root.contains("model-shared-bus") && r.number("model-shared-bus") == 1) {
     r.fail("model-shared-bus", "\"model-shared-bus\": 1 (the LogGP shared-bus model) is unsupported",
@@ -143,11 +150,9 @@ SystemConfig parse_system_config(const std::filesystem::path& file, const std::s
   } else {
     r.fail("scheduling-policy", "unknown scheduling-policy \"" + policy + "\"", "use LIFO, FIFO or EXPLICIT");
   }
-  if (!root.contains("collective-optimization")) {
-    throw InputError(file, 1, 1, "missing key \"collective-optimization\"; the tool leaves it uninitialised",
-                     "add \"collective-optimization\": \"localBWAware\" (or baseline)");
-  }
-  const std::string optimization = r.string("collective-optimization");
+  config.collective_optimization_set = root.contains("collective-optimization");
+  const std::string optimization =
+      config.collective_optimization_set ? r.string("collective-optimization") : "localBWAware";
   if (optimization == "localBWAware") {
     config.collective_optimization = CollectiveOptimization::local_bw_aware;
   } else if (optimization == "baseline") {

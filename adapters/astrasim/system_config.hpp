@@ -3,8 +3,11 @@
 // implementations per dimension, endpoint delay, local memory bandwidth, roofline.
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
+
+#include "adapters/astrasim/workload.hpp"
 
 namespace claimcheck::astrasim {
 
@@ -32,6 +35,7 @@ struct CollectiveImpl {
 struct SystemConfig {
   SchedulingPolicy scheduling_policy = SchedulingPolicy::lifo;
   CollectiveOptimization collective_optimization = CollectiveOptimization::local_bw_aware;
+  bool collective_optimization_set = true;  // false: absent, which only native all-reduces read
   int endpoint_delay_ns = 10;          // per message at each endpoint (ns, already an integer as the tool keeps it)
   int active_chunks_per_dimension = 1; // streams running at once per dimension queue
   int preferred_dataset_splits = 0;    // chunks per collective (> 0)
@@ -43,14 +47,17 @@ struct SystemConfig {
   std::vector<CollectiveImpl> all_gather;
   std::vector<CollectiveImpl> reduce_scatter;
   std::vector<CollectiveImpl> all_to_all;
+  std::map<CommType, std::string> custom_impl;  // *-implementation-custom: Chakra ET prefix per type
+  std::string per_node_custom_impl;             // per-node-custom-implementation: YAML file ("" = none)
   std::vector<std::string> warnings;   // keys the real tool accepts but ignores
   bool operator==(const SystemConfig&) const = default;
 };
 
 // Parses the JSON text of `file`. Throws InputError (file, line) on unknown keys ("did you mean"),
 // unknown values, missing keys the tool needs (preferred-dataset-splits, local-mem-bw,
-// scheduling-policy, collective-optimization) and features claimcheck does not model
-// (custom collectives, the LogGP shared bus).
+// scheduling-policy; collective-optimization is checked by the simulator, for native all-reduces) and features claimcheck does not model
+// (the LogGP shared bus). Custom collective files are named here and read by
+// load_custom_collectives().
 SystemConfig parse_system_config(const std::filesystem::path& file, const std::string& text);
 
 }  // namespace claimcheck::astrasim

@@ -248,11 +248,28 @@ TEST(CommGroups, ParsesAndChecksNpus) {
             "g.json:1: comm group id 0 must be larger than 0 (0 means all NPUs)");
 }
 
-TEST(RemoteMemory, OnlyNoExpansionIsModelled) {
-  EXPECT_EQ(parse_remote_memory("m.json", R"({"memory-type": "NO_MEMORY_EXPANSION"})").memory_type,
-            "NO_MEMORY_EXPANSION");
-  EXPECT_EQ(error_of([] { parse_remote_memory("m.json", R"({"memory-type": "PER_NODE_MEMORY_EXPANSION"})"); }),
-            "m.json:1: memory-type \"PER_NODE_MEMORY_EXPANSION\" is unsupported; use \"NO_MEMORY_EXPANSION\"");
+TEST(RemoteMemory, ParsesEveryTypeAndRefusesKeysOfAnother) {
+  EXPECT_EQ(parse_remote_memory("m.json", R"({"memory-type": "NO_MEMORY_EXPANSION"})").type, MemoryType::no_expansion);
+  const RemoteMemoryConfig pool = parse_remote_memory(
+      "m.json", R"({"memory-type": "MEMORY_POOL", "remote-mem-latency": 500, "remote-mem-bw": 50})");
+  EXPECT_EQ(pool, (RemoteMemoryConfig{MemoryType::pool, 500, 50, 0, 0}));
+  const RemoteMemoryConfig node = parse_remote_memory(
+      "m.json", R"({"memory-type": "PER_NODE_MEMORY_EXPANSION", "num-nodes": 2, "num-npus-per-node": 4,
+                    "remote-mem-bw": 100})");
+  EXPECT_EQ(node, (RemoteMemoryConfig{MemoryType::per_node, 0, 100, 2, 4}));
+  EXPECT_EQ(error_of([] { parse_remote_memory("m.json", R"({"memory-type": "POOL"})"); }),
+            "m.json:1: unknown memory-type \"POOL\" (the real tool exits); use NO_MEMORY_EXPANSION, "
+            "PER_NODE_MEMORY_EXPANSION, PER_NPU_MEMORY_EXPANSION or MEMORY_POOL");
+  EXPECT_EQ(error_of([] {
+              parse_remote_memory("m.json", "{\"memory-type\": \"MEMORY_POOL\",\n \"num-nodes\": 2}");
+            }),
+            "m.json:2: \"num-nodes\" belongs to PER_NODE_MEMORY_EXPANSION; memory-type is MEMORY_POOL, which ignores it");
+  EXPECT_EQ(error_of([] { parse_remote_memory("m.json", R"({"memory-type": "MEMORY_POOL", "remote-mem-bw": 2.5})"); }),
+            "m.json:1: \"remote-mem-bw\" must be a whole number of GB/s, not 2.5; the real tool stores it as an "
+            "unsigned integer");
+  EXPECT_EQ(error_of([] { parse_remote_memory("m.json", R"({"remote-mem-bw": 5})"); }),
+            "m.json:1:1: missing string \"memory-type\"; the tool leaves it uninitialised; use \"NO_MEMORY_EXPANSION\" "
+            "when the workload has no memory nodes");
 }
 
 }  // namespace
