@@ -11,8 +11,11 @@
 #include <unistd.h>
 
 #include "adapters/astrasim/chakra_reader.hpp"
+#include "adapters/astrasim/metrics.hpp"
 #include "adapters/astrasim/model_inputs.hpp"
+#include "adapters/astrasim/network_config.hpp"
 #include "adapters/astrasim/run_log.hpp"
+#include "adapters/astrasim/run_options.hpp"
 #include "adapters/astrasim/simulator.hpp"
 
 namespace claimcheck {
@@ -21,17 +24,10 @@ namespace {
 using astrasim::Backend;
 using astrasim::NpuResult;
 
-const std::vector<std::string> k_metrics = {"finish_time", "exposed_comm", "comm_time", "compute_time",
-                                            "collective_time"};
-const std::vector<std::string> k_options = {"backend", "npu", "comm_group", "real_tool"};
+const std::vector<std::string> k_options = {"backend",         "npu",        "node",          "comm_group",
+                                            "real_tool",       "injection_scale", "comm_scale", "compute_scale",
+                                            "num_queues_per_dim", "rendezvous_protocol"};
 const std::vector<std::string> k_hardware_keys = {"network", "system", "remote_memory"};
-
-std::uint64_t npu_metric(const NpuResult& r, const std::string& metric) {
-  if (metric == "finish_time") return r.finish_ns;
-  if (metric == "exposed_comm") return r.exposed_comm_ns;
-  if (metric == "comm_time") return r.comm_ns;
-  return r.compute_ns;
-}
 
 Backend backend_of(const Claim& claim) {
   if (claim.options.is_object() && claim.options.contains("backend") &&
@@ -41,9 +37,36 @@ Backend backend_of(const Claim& claim) {
   return Backend::congestion_unaware;
 }
 
+// The claim's run options (validated: numbers and booleans of the right kind).
+astrasim::RunOptions run_options_of(const Claim& claim) {
+  astrasim::RunOptions o;
+  if (!claim.options.is_object()) return o;
+  for (const auto& name : astrasim::run_option_names()) {
+    std::string key = name;
+    std::replace(key.begin(), key.end(), '-', '_');
+    if (!claim.options.contains(key)) continue;
+    const auto& v = claim.options[key];
+    astrasim::set_run_option(o, name, v.is_boolean() ? (v.get<bool>() ? "true" : "false") : v.dump());
+  }
+  return o;
+}
+
+std::optional<astrasim::NodeRef> node_of(const Claim& claim) {
+  if (!claim.options.is_object() || !claim.options.contains("node")) return std::nullopt;
+  const auto& v = claim.options["node"];
+  if (v.is_number_unsigned()) return astrasim::NodeRef{v.get<std::uint64_t>()};
+  return astrasim::NodeRef{v.get<std::string>()};
+}
+
 std::optional<int> npu_of(const Claim& claim) {
-  if (claim.options.is_object() && claim.options.contains("npu")) return claim.options["npu"].get<int>();
+  if (claim.options.is_object() && claim.options.contains("npu") && claim.options["npu"].is_number_integer()) {
+    return claim.options["npu"].get<int>();
+  }
   return std::nullopt;
+}
+
+bool npu_all(const Claim& claim) {
+  return claim.options.is_object() && claim.options.contains("npu") && claim.options["npu"] == "all";
 }
 
 bool inside(const std::filesystem::path& root, const std::filesystem::path& p) {
@@ -85,16 +108,45 @@ class AstraSimAdapter final : public Adapter {
             {"exposed_comm", "ns", "finish time minus compute time, ASTRA-sim's exposed communication"},
             {"comm_time", "ns", "union of the intervals of communication nodes"},
             {"compute_time", "ns", "sum of the durations of GPU compute nodes"},
-            {"collective_time", "ns", "from the first collective's start to the last collective's end"}};
+            {"<finish_time|exposed_comm|comm_time|compute_time>.<max|min|mean>", "ns", "over every NPU"},
+            {"collective_time", "ns", "from the first collective's start to the last collective's end"},
+            {"collective.<start|end|duration>", "ns",
+             "the collective options.node (ET id or name): one NPU, or earliest start / latest end / longest"},
+            {"send_time", "ns", "issue to completion of the send or recv options.node: its network time"}};
+  }
+  // options.npu "all": one claim per NPU of the network, ids "<id>.npu<k>".
+  std::vector<Claim> expand(const Claim& claim, const Sandbox& sandbox,
+                            const std::filesystem::path& claim_dir) const override {
+    if (!npu_all(claim) || claim.mode != Mode::run || !claim.hardware.inline_spec.is_object() ||
+        !claim.hardware.inline_spec.contains("network") || !claim.hardware.inline_spec["network"].is_string()) {
+      return {claim};
+    }
+    int total = 0;
+    try {
+      const auto path = sandbox.resolve(claim_dir, claim.hardware.inline_spec["network"].get<std::string>());
+      total = astrasim::parse_network_config(path, sandbox.read(path)).total_npus();
+    } catch (const std::exception&) {
+      return {claim};  // measure() reports the problem
+    }
+    std::vector<Claim> out;
+    for (int k = 0; k < total; ++k) {
+      Claim c = claim;
+      c.id = claim.id + ".npu" + std::to_string(k);
+      c.title = claim.title.empty() ? c.title : claim.title + " (NPU " + std::to_string(k) + ")";
+      c.options["npu"] = k;
+      out.push_back(std::move(c));
+    }
+    return out;
   }
   std::vector<Mode> modes() const override { return {Mode::run, Mode::reread}; }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     const auto& file = claim.location.file;
-    if (std::find(k_metrics.begin(), k_metrics.end(), claim.metric) == k_metrics.end()) {
-      const std::string near = closest_match(claim.metric, k_metrics);
+    if (!astrasim::is_metric(claim.metric)) {
+      const std::string near = closest_match(claim.metric, astrasim::metric_names());
       out.add(file, "/metric", "unknown astra-sim metric \"" + claim.metric + "\"",
-              near.empty() ? "use finish_time, exposed_comm, comm_time, compute_time or collective_time"
+              near.empty() ? "use finish_time, exposed_comm, comm_time, compute_time (or .max/.min/.mean of them), "
+                             "collective_time, collective.start/end/duration or send_time"
                            : "did you mean \"" + near + "\"?");
     }
     if (!claim.options.is_null() && !claim.options.is_object()) {
@@ -104,7 +156,8 @@ class AstraSimAdapter final : public Adapter {
         if (std::find(k_options.begin(), k_options.end(), item.key()) == k_options.end()) {
           const std::string near = closest_match(item.key(), k_options);
           out.add(file, "/options/" + item.key(), "unknown astra-sim option \"" + item.key() + "\"",
-                  near.empty() ? "known options: backend, npu, comm_group, real_tool"
+                  near.empty() ? "known options: backend, npu, node, comm_group, real_tool, injection_scale, "
+                                 "comm_scale, compute_scale, num_queues_per_dim, rendezvous_protocol"
                                : "did you mean \"" + near + "\"?");
         }
       }
@@ -113,8 +166,14 @@ class AstraSimAdapter final : public Adapter {
           (!o["backend"].is_string() || (o["backend"] != "congestion-unaware" && o["backend"] != "congestion-aware"))) {
         out.add(file, "/options/backend", "backend must be \"congestion-unaware\" or \"congestion-aware\"");
       }
-      if (o.contains("npu") && (!o["npu"].is_number_integer() || o["npu"].get<long long>() < 0)) {
-        out.add(file, "/options/npu", "npu must be a non-negative integer (an NPU id)");
+      if (o.contains("npu") && !(o["npu"].is_number_integer() && o["npu"].get<long long>() >= 0) && o["npu"] != "all") {
+        out.add(file, "/options/npu", "npu must be a non-negative integer (an NPU id) or \"all\" (one result per NPU)");
+      }
+      if (o.contains("node") && !o["node"].is_number_unsigned() && !(o["node"].is_string() && !o["node"].empty())) {
+        out.add(file, "/options/node", "node must be an ET node id (a non-negative integer) or a node name");
+      }
+      if (astrasim::metric_needs_node(claim.metric) && !o.contains("node")) {
+        out.add(file, "/options/node", "metric " + claim.metric + " needs options.node (an ET node id or name)");
       }
       if (o.contains("comm_group") && !o["comm_group"].is_string()) {
         out.add(file, "/options/comm_group", "comm_group must be a path (string)");
@@ -122,11 +181,26 @@ class AstraSimAdapter final : public Adapter {
       if (o.contains("real_tool") && !o["real_tool"].is_boolean()) {
         out.add(file, "/options/real_tool", "real_tool must be true or false");
       }
+      for (const auto& name : astrasim::run_option_names()) {
+        std::string key = name;
+        std::replace(key.begin(), key.end(), '-', '_');
+        if (!o.contains(key)) continue;
+        const auto& v = o[key];
+        const bool flag = key == "rendezvous_protocol";
+        astrasim::RunOptions scratch;
+        const std::string problem =
+            (flag ? v.is_boolean() : v.is_number())
+                ? astrasim::set_run_option(scratch, name, flag ? (v.get<bool>() ? "true" : "false") : v.dump())
+                : std::string(flag ? "must be true or false" : "must be a number");
+        if (!problem.empty()) out.add(file, "/options/" + key, key + ": " + problem);
+      }
+    } else if (astrasim::metric_needs_node(claim.metric)) {
+      out.add(file, "/options/node", "metric " + claim.metric + " needs options.node (an ET node id or name)");
     }
     if (claim.mode == Mode::reread) {
       if (!claim.artifact) out.add(file, "/artifact", "mode \"reread\" needs \"artifact\": the real tool's stdout or log.log");
-      if (claim.metric == "collective_time") {
-        out.add(file, "/metric", "collective_time is not in the real tool's output", "use mode \"run\"");
+      if (astrasim::is_metric(claim.metric) && !astrasim::metric_in_log(claim.metric)) {
+        out.add(file, "/metric", claim.metric + " is not in the real tool's output", "use mode \"run\"");
       }
       return;
     }
@@ -156,8 +230,14 @@ class AstraSimAdapter final : public Adapter {
   Outcome measure(const Job& job) const override {
     const Claim& claim = job.claim;
     if (claim.mode == Mode::reread) return reread(job);
+    if (npu_all(claim)) {
+      return Blocked{BlockKind::invalid_input, "options.npu \"all\" could not be expanded: the network file is unreadable",
+                     "check hardware.spec.network", {}};
+    }
     astrasim::ModelPaths paths;
     astrasim::LoadedInputs loaded = load(job, paths);
+    loaded.input.options = run_options_of(claim);
+    for (const auto& w : astrasim::run_option_warnings(loaded.input.options)) loaded.warnings.push_back(w);
     const bool real = claim.options.is_object() && claim.options.value("real_tool", false);
     if (real) return run_real_tool(job, paths, loaded);
     try {
@@ -203,32 +283,20 @@ class AstraSimAdapter final : public Adapter {
     return astrasim::load_inputs(paths, backend_of(claim), access);
   }
 
-  Outcome pick(const Job& job, const std::map<int, NpuResult>& npus, std::vector<Detail> details,
-               std::vector<std::filesystem::path> files, std::vector<std::string> warnings,
-               const std::string& version, std::optional<std::uint64_t> collective) const {
+  Outcome pick(const Job& job, const std::map<int, NpuResult>& npus, const std::vector<astrasim::NodeTiming>& nodes,
+               std::vector<Detail> details, std::vector<std::filesystem::path> files,
+               std::vector<std::string> warnings, const std::string& version) const {
     const Claim& claim = job.claim;
-    const auto npu = npu_of(claim);
-    std::uint64_t value = 0;
-    if (claim.metric == "collective_time") {
-      if (!collective) {
-        return Blocked{BlockKind::unsupported, "the workload has no collective on the NPUs measured",
-                       "use another metric", files};
-      }
-      value = *collective;
-    } else if (npu) {
-      const auto it = npus.find(*npu);
-      if (it == npus.end()) {
-        return Blocked{BlockKind::invalid_input,
-                       "options.npu is " + std::to_string(*npu) + " but the run has " + std::to_string(npus.size()) +
-                           " NPUs",
-                       "give an NPU id below " + std::to_string(npus.size()), files};
-      }
-      value = npu_metric(it->second, claim.metric);
-    } else {
-      for (const auto& [id, r] : npus) value = std::max(value, npu_metric(r, claim.metric));
+    const astrasim::MetricValue v = astrasim::evaluate_metric(claim.metric, npus, nodes, npu_of(claim), node_of(claim));
+    if (!v.error.empty()) {
+      const bool bad_npu = v.error.starts_with("options.npu");
+      return Blocked{bad_npu ? BlockKind::invalid_input : BlockKind::unsupported, v.error,
+                     bad_npu ? "give an NPU id below " + std::to_string(npus.size())
+                             : "name a node of the workload (options.node) or use another metric",
+                     files};
     }
     Measurement m;
-    m.value = static_cast<double>(value);
+    m.value = v.value;
     m.unit = *parse_unit("ns");
     m.details = std::move(details);
     m.files = std::move(files);
@@ -237,26 +305,29 @@ class AstraSimAdapter final : public Adapter {
     return m;
   }
 
-  Outcome from_result(const Job& job, const astrasim::SimulationResult& r, const astrasim::LoadedInputs& loaded) const {
+  // Node timings for the claim: a symmetric run simulated NPU 0 only, whose timings every NPU shares.
+  static std::vector<astrasim::NodeTiming> node_timings(const astrasim::SimulationResult& r, const Claim& claim) {
+    std::vector<astrasim::NodeTiming> nodes = r.collectives;
+    nodes.insert(nodes.end(), r.messages.begin(), r.messages.end());
+    const auto npu = npu_of(claim);
+    if (r.used_symmetry && npu) {
+      for (auto& t : nodes) t.npu = *npu;
+    }
+    return nodes;
+  }
+
+  static std::map<int, NpuResult> by_npu(const std::vector<NpuResult>& list) {
     std::map<int, NpuResult> npus;
-    for (std::size_t i = 0; i < r.npus.size(); ++i) npus[static_cast<int>(i)] = r.npus[i];
+    for (std::size_t i = 0; i < list.size(); ++i) npus[static_cast<int>(i)] = list[i];
+    return npus;
+  }
+
+  Outcome from_result(const Job& job, const astrasim::SimulationResult& r, const astrasim::LoadedInputs& loaded) const {
     std::uint64_t min_finish = UINT64_MAX, max_finish = 0;
     for (const auto& n : r.npus) {
       min_finish = std::min(min_finish, n.finish_ns);
       max_finish = std::max(max_finish, n.finish_ns);
     }
-    std::optional<std::uint64_t> collective;
-    const auto npu = npu_of(job.claim);
-    std::map<int, std::pair<std::uint64_t, std::uint64_t>> span;
-    for (const auto& c : r.collectives) {
-      if (npu && c.npu != *npu) continue;
-      auto [it, fresh] = span.try_emplace(c.npu, c.start_ns, c.end_ns);
-      if (!fresh) {
-        it->second.first = std::min(it->second.first, c.start_ns);
-        it->second.second = std::max(it->second.second, c.end_ns);
-      }
-    }
-    for (const auto& [id, s] : span) collective = std::max(collective.value_or(0), s.second - s.first);
     std::vector<Detail> details = {
         {"npus", std::to_string(r.npus.size())},
         {"finish_time.min_ns", std::to_string(min_finish)},
@@ -266,7 +337,8 @@ class AstraSimAdapter final : public Adapter {
         {"events", std::to_string(r.events)}};
     std::vector<std::string> warnings = loaded.warnings;
     warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
-    return pick(job, npus, details, loaded.files, warnings, "native astra-sim-style model 1", collective);
+    return pick(job, by_npu(r.npus), node_timings(r, job.claim), details, loaded.files, warnings,
+                "native astra-sim-style model 1");
   }
 
   Outcome reread(const Job& job) const {
@@ -274,8 +346,8 @@ class AstraSimAdapter final : public Adapter {
     const astrasim::RunLog log = astrasim::parse_run_log(path, job.sandbox.read(path));
     std::vector<std::string> warnings;
     if (!log.exited) warnings.push_back("the log has no \"Exiting\" line: the run may not have completed");
-    return pick(job, log.npus, {{"npus_reported", std::to_string(log.npus.size())}}, {path}, warnings,
-                "ASTRA-sim 2.x output (reread)", std::nullopt);
+    return pick(job, log.npus, {}, {{"npus_reported", std::to_string(log.npus.size())}}, {path}, warnings,
+                "ASTRA-sim 2.x output (reread)");
   }
 
   // Runs the real binary on the claim's inputs in a scratch folder. Workloads given as text or JSON
@@ -313,14 +385,18 @@ class AstraSimAdapter final : public Adapter {
     } else {
       std::ofstream(remote) << "{\"memory-type\": \"NO_MEMORY_EXPANSION\"}\n";
     }
-    std::string cmd = "cd " + quote(work.string()) + " && timeout " +
+    // From the repository root, where the system file's relative custom-collective paths start;
+    // the tool's log folder goes to the scratch folder.
+    std::string cmd = "cd " + quote(job.sandbox.root().string()) + " && timeout " +
                       std::to_string(std::max<long long>(1, job.policy.timeout.count() / 1000)) + " " + quote(path) +
                       " --workload-configuration=" + quote(workload) +
                       " --system-configuration=" + quote(paths.system.string()) +
                       " --network-configuration=" + quote(paths.network.string()) +
-                      " --remote-memory-configuration=" + quote(remote);
+                      " --remote-memory-configuration=" + quote(remote) +
+                      " --logging-folder=" + quote((work / "log").string());
     if (paths.comm_group) cmd += " --comm-group-configuration=" + quote(paths.comm_group->string());
-    cmd += " > out.log 2>&1";
+    cmd += astrasim::run_option_arguments(loaded.input.options);
+    cmd += " > " + quote((work / "out.log").string()) + " 2>&1";
     const int status = std::system(cmd.c_str());
     std::ifstream in(work / "out.log");
     std::stringstream ss;
@@ -331,7 +407,7 @@ class AstraSimAdapter final : public Adapter {
     }
     const astrasim::RunLog log = astrasim::parse_run_log(work / "out.log", ss.str());
     std::filesystem::remove_all(work);
-    const Outcome theirs = pick(job, log.npus, {}, loaded.files, {}, binary + " (run)", std::nullopt);
+    const Outcome theirs = pick(job, log.npus, {}, {}, loaded.files, {}, binary + " (run)");
     std::optional<astrasim::SimulationResult> native;
     try {
       native = astrasim::simulate(loaded.input);
@@ -342,9 +418,7 @@ class AstraSimAdapter final : public Adapter {
       m.warnings.push_back(std::string("no native cross-check: ") + e.what());
       return m;
     }
-    std::map<int, NpuResult> native_npus;
-    for (std::size_t i = 0; i < native->npus.size(); ++i) native_npus[static_cast<int>(i)] = native->npus[i];
-    const Outcome mine = pick(job, native_npus, {}, {}, {}, "", std::nullopt);
+    const Outcome mine = pick(job, by_npu(native->npus), node_timings(*native, job.claim), {}, {}, {}, "");
     if (std::holds_alternative<Measurement>(mine) && std::holds_alternative<Measurement>(theirs)) {
       const double a = std::get<Measurement>(mine).value;
       const double b = std::get<Measurement>(theirs).value;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "adapters/astrasim/model_inputs.hpp"
+#include "adapters/astrasim/run_options.hpp"
 #include "core/diagnostics.hpp"
 
 namespace claimcheck::astrasim {
@@ -14,7 +15,19 @@ namespace {
 constexpr const char* k_usage =
     "usage: claimcheck model astra-sim --network FILE --system FILE --workload PREFIX|FILE\n"
     "         [--remote-memory FILE] [--comm-group FILE]\n"
-    "         [--backend congestion-unaware|congestion-aware] [--format text|json] [--no-symmetry]\n";
+    "         [--backend congestion-unaware|congestion-aware] [--format text|json] [--no-symmetry]\n"
+    "         [--injection-scale X] [--num-queues-per-dim N] [--rendezvous-protocol[=true|false]]\n"
+    "         [--comm-scale X] [--compute-scale X] [--logging-configuration F] [--logging-folder D]\n"
+    "  The real binary's spellings are accepted too: --network-configuration, --system-configuration,\n"
+    "  --workload-configuration, --remote-memory-configuration, --comm-group-configuration.\n"
+    "  Relative custom-collective paths in the system file are read from the working directory\n"
+    "  (as the real tool does), then from the system file's folder.\n";
+
+// The real binary's option names for the files, and ours.
+const std::map<std::string, std::string> k_aliases = {
+    {"--network-configuration", "--network"},   {"--system-configuration", "--system"},
+    {"--workload-configuration", "--workload"}, {"--remote-memory-configuration", "--remote-memory"},
+    {"--comm-group-configuration", "--comm-group"}};
 
 int usage_error(std::ostream& err, const std::string& message) {
   err << "claimcheck: error: " << message << "\n" << k_usage;
@@ -70,12 +83,19 @@ void print_json(const SimulationResult& r, Backend backend, const std::vector<st
 int model_main(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::map<std::string, std::string> values;
   bool no_symmetry = false;
-  const std::vector<std::string> flags = {"--network", "--system", "--workload", "--remote-memory",
-                                          "--comm-group", "--backend", "--format"};
+  RunOptions options;
+  std::vector<std::string> flags = {"--network", "--system", "--workload", "--remote-memory", "--comm-group",
+                                    "--backend", "--format", "--logging-configuration", "--logging-folder"};
+  for (const auto& [alias, name] : k_aliases) flags.push_back(alias);
+  for (const auto& name : run_option_names()) flags.push_back("--" + name);
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string a = args[i];
     if (a == "--no-symmetry") {
       no_symmetry = true;
+      continue;
+    }
+    if (a == "--rendezvous-protocol") {  // a bare boolean flag, as the real binary takes it
+      options.rendezvous = true;
       continue;
     }
     if (a == "-h" || a == "--help") {
@@ -96,7 +116,14 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
       const std::string near = closest_match(a, flags);
       return usage_error(err, "unknown option " + a + (near.empty() ? "" : "; did you mean " + near + "?"));
     }
-    values[a] = value;
+    if (const auto alias = k_aliases.find(a); alias != k_aliases.end()) a = alias->second;
+    if (a.size() > 2 && std::find(run_option_names().begin(), run_option_names().end(), a.substr(2)) !=
+                            run_option_names().end()) {
+      const std::string problem = set_run_option(options, a.substr(2), value);
+      if (!problem.empty()) return usage_error(err, problem);
+      continue;
+    }
+    values[a] = value;  // --logging-* are accepted and do not change results
   }
   for (const char* required : {"--network", "--system", "--workload"}) {
     if (!values.count(required)) return usage_error(err, std::string("missing ") + required);
@@ -117,10 +144,12 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
   paths.system = values["--system"];
   paths.workload = values["--workload"];
   if (values.count("--remote-memory")) paths.remote_memory = values["--remote-memory"];
-  if (values.count("--comm-group")) paths.comm_group = values["--comm-group"];
+  if (values.count("--comm-group") && values["--comm-group"] != "empty") paths.comm_group = values["--comm-group"];
   paths.search_dirs = {std::filesystem::current_path(), paths.system.parent_path()};
   try {
     LoadedInputs loaded = load_inputs(paths, backend, local_files());
+    loaded.input.options = options;
+    for (const auto& w : run_option_warnings(options)) loaded.warnings.push_back(w);
     const SimulationResult r =
         simulate(loaded.input, no_symmetry ? SymmetryUse::never : SymmetryUse::when_valid);
     std::vector<std::string> warnings = loaded.warnings;

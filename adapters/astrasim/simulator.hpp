@@ -29,6 +29,16 @@ std::string_view backend_name(Backend backend);
 
 enum class SymmetryUse { when_valid, never };
 
+// The real binary's command-line knobs (AstraSim_Analytical_* --name=value).
+struct RunOptions {
+  double injection_scale = 1.0;  // --injection-scale: multiplies endpoint-delay when the system file sets it
+  int queues_per_dim = 1;        // --num-queues-per-dim: stream queues per network dimension
+  bool rendezvous = false;       // --rendezvous-protocol: each message waits for an 8 KiB handshake
+  double comm_scale = 1.0;       // --comm-scale: read by the tool at 518bd51 but used nowhere
+  double compute_scale = 1.0;    // --compute-scale: likewise
+  bool operator==(const RunOptions&) const = default;
+};
+
 struct SimulationInput {
   NetworkConfig network;
   SystemConfig system;
@@ -37,7 +47,7 @@ struct SimulationInput {
   CustomCollectives custom;  // custom collective implementations the system configuration names
   RemoteMemoryConfig remote_memory;  // serves MEM_LOAD / MEM_STORE nodes
   Backend backend = Backend::congestion_unaware;
-  double injection_scale = 1.0;  // multiplies endpoint-delay, as --injection-scale does
+  RunOptions options;
 };
 
 struct NpuResult {
@@ -49,20 +59,24 @@ struct NpuResult {
   bool operator==(const NpuResult&) const = default;
 };
 
-struct CollectiveTiming {
+// When one collective, send or recv node ran.
+struct NodeTiming {
   int npu = 0;
+  NodeType kind = NodeType::coll;
   std::uint64_t node_id = 0;
   std::string name;
   CommType type = CommType::all_reduce;
   std::uint64_t size_bytes = 0;
   std::uint64_t start_ns = 0;
   std::uint64_t end_ns = 0;
-  bool operator==(const CollectiveTiming&) const = default;
+  bool operator==(const NodeTiming&) const = default;
 };
+using CollectiveTiming = NodeTiming;
 
 struct SimulationResult {
   std::vector<NpuResult> npus;                 // index = NPU id
-  std::vector<CollectiveTiming> collectives;   // every collective node of every simulated NPU
+  std::vector<NodeTiming> collectives;  // every collective node of every simulated NPU
+  std::vector<NodeTiming> messages;     // every send and recv node of every simulated NPU
   bool used_symmetry = false;                  // true when one NPU stood for all
   std::uint64_t events = 0;                    // events processed (cost measure)
   std::vector<std::string> warnings;

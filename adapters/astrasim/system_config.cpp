@@ -166,6 +166,7 @@ SystemConfig parse_system_config(const std::filesystem::path& file, const std::s
     const double v = r.number("endpoint-delay");
     if (v < 0) r.fail("endpoint-delay", "\"endpoint-delay\" must be 0 or more (ns)");
     config.endpoint_delay_ns = static_cast<int>(v);
+    config.endpoint_delay_set = true;
   }
   if (root.contains("active-chunks-per-dimension")) {
     const double v = r.number("active-chunks-per-dimension");

@@ -37,6 +37,7 @@ struct SystemConfig {
   CollectiveOptimization collective_optimization = CollectiveOptimization::local_bw_aware;
   bool collective_optimization_set = true;  // false: absent, which only native all-reduces read
   int endpoint_delay_ns = 10;          // per message at each endpoint (ns, already an integer as the tool keeps it)
+  bool endpoint_delay_set = false;     // given in the file (only then does --injection-scale scale it)
   int active_chunks_per_dimension = 1; // streams running at once per dimension queue
   int preferred_dataset_splits = 0;    // chunks per collective (> 0)
   double local_mem_bw_gbps = 0.0;      // GB/s, 1 GB = 1e9 B (reduction cost, roofline bandwidth)

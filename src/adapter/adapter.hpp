@@ -106,6 +106,11 @@ class Adapter {
   virtual void validate(const Claim& claim, Diagnostics& out) const = 0;
 
   virtual Outcome measure(const Job& job) const = 0;
+  // The claims this claim stands for, measured and reported one by one (default: itself). An
+  // adapter may expand one claim into several with ids of their own (astra-sim: options.npu "all"
+  // gives one claim per NPU). Reads only through `sandbox`; never throws.
+  virtual std::vector<Claim> expand(const Claim& claim, const Sandbox& sandbox,
+                                    const std::filesystem::path& claim_dir) const;
 };
 
 // Runs adapter.measure(job), turning the exceptions named in the contract into Blocked values.

@@ -189,10 +189,21 @@ void validate_with_adapter(const Claim& claim, Diagnostics& out) {
   adapter->validate(claim, out);
 }
 
-AuditRecord run_audit(const std::vector<Claim>& claims, const AuditSettings& settings, const ProgressFn& progress) {
+AuditRecord run_audit(const std::vector<Claim>& listed, const AuditSettings& settings, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   AuditRecord record;
   const Sandbox sandbox(settings.root);
+  // Expand: an adapter may stand one claim for several (astra-sim's options.npu "all").
+  std::vector<Claim> claims;
+  for (const auto& claim : listed) {
+    const Adapter* adapter = find_adapter(claim.tool);
+    if (!adapter) {
+      claims.push_back(claim);
+      continue;
+    }
+    auto expanded = adapter->expand(claim, sandbox, fs::absolute(claim.location.file).parent_path());
+    for (auto& c : expanded) claims.push_back(std::move(c));
+  }
   record.provenance.started_at = utc_now();
 
   // Measure: claims in parallel; results land by index, so their order never depends on -j.

@@ -167,7 +167,7 @@ void Engine::validate_node(const WorkloadNode& node, int npu) {
 }
 
 bool Engine::symmetric_ok() const {
-  if (in.backend != Backend::congestion_unaware || !in.custom.empty()) return false;
+  if (in.backend != Backend::congestion_unaware || !in.custom.empty() || in.options.rendezvous) return false;
   // A shared remote memory serves the NPUs' requests one after another.
   if (memory_nodes && in.remote_memory.type != MemoryType::per_npu) return false;
   const NpuGraph* first = in.workload.graphs[0].get();
@@ -211,7 +211,10 @@ SimulationResult Engine::run(SymmetryUse symmetry) {
                      "the workload has " + std::to_string(in.workload.graphs.size()) +
                          " NPU graphs but the network has " + std::to_string(total) + " NPUs");
   }
-  endpoint_delay = static_cast<int>(in.system.endpoint_delay_ns * in.injection_scale);
+  // Sys: communication_delay = endpoint-delay * injection-scale, into an int, only when the file sets it.
+  endpoint_delay = in.system.endpoint_delay_set
+                       ? static_cast<int>(in.system.endpoint_delay_ns * in.options.injection_scale)
+                       : in.system.endpoint_delay_ns;
   local_mem_bw = in.system.local_mem_bw_gbps * 1000000000;
   for (const auto& g : in.workload.graphs) {
     for (const auto& node : g->nodes) {
@@ -271,8 +274,10 @@ SimulationResult Engine::run(SymmetryUse symmetry) {
     for (std::size_t i = 0; i < count; ++i) {
       if (n->pending[i] == 0) n->free_ids.insert(n->graph->nodes[i].id);
     }
-    n->active.resize(dims.size());
-    n->running.assign(dims.size(), 0);
+    const std::size_t queues = dims.size() * static_cast<std::size_t>(in.options.queues_per_dim);
+    n->active.resize(queues);
+    n->running.assign(queues, 0);
+    n->levels.assign(dims.size(), QueueLevel{});
     n->topologies.push_back(used[0] ? topology_builder.make(id, in.system.all_reduce) : LogicalTopology{});
     n->topologies.push_back(used[1] ? topology_builder.make(id, in.system.reduce_scatter) : LogicalTopology{});
     n->topologies.push_back(used[2] ? topology_builder.make(id, in.system.all_gather) : LogicalTopology{});
@@ -348,9 +353,10 @@ SimulationResult Engine::results() {
       if (node.type == NodeType::coll || node.type == NodeType::send || node.type == NodeType::recv) {
         comm.emplace_back(n->start[i], n->end[i]);
       }
-      if (node.type == NodeType::coll) {
-        r.collectives.push_back(CollectiveTiming{n->id, node.id, node.name, node.comm_type, node.comm_size,
-                                                 n->start[i], n->end[i]});
+      if (node.type == NodeType::coll || node.type == NodeType::send || node.type == NodeType::recv) {
+        (node.type == NodeType::coll ? r.collectives : r.messages)
+            .push_back(NodeTiming{n->id, node.type, node.id, node.name, node.comm_type, node.comm_size, n->start[i],
+                                  n->end[i]});
       }
     }
     std::sort(comm.begin(), comm.end());

@@ -76,6 +76,12 @@ struct GraphIndex {
   std::vector<int> parents;  // number of parents per node
 };
 
+// The queues of one dimension and the allocators that hand them out (QueueLevelHandler).
+struct QueueLevel {
+  int allocator = 0, first_allocator = 0;
+  int last_allocator = -1;  // -1 = not yet set (queues/2)
+};
+
 struct Npu {
   int id = 0;
   const NpuGraph* graph = nullptr;
@@ -96,6 +102,7 @@ struct Npu {
   std::vector<std::vector<SysEvent>> spare_lists;
   std::vector<std::list<Stream*>> active;  // per dimension queue
   std::vector<int> running;                // streams running per queue
+  std::vector<QueueLevel> levels;          // per dimension
   int priority_counter = 0;
   int num_streams = 0;
   std::map<int, int> group_streams;
@@ -112,6 +119,15 @@ struct Npu {
     }
     return nullptr;
   }
+};
+
+// A message whose handshake is in flight (--rendezvous-protocol).
+struct Rendezvous {
+  bool is_send = false;
+  int self = 0, peer = 0, tag = 0;
+  std::uint64_t count = 0;  // bytes
+  bool exchange = false;
+  Handler handler;  // the message's own handler
 };
 
 // One remote memory that serves one request at a time (the pool, or one node's expansion).
@@ -140,6 +156,12 @@ struct Engine final : AlgorithmHost, Delivery {
   // Delivery (workload_executor.cpp)
   void deliver(const Handler& h) override;
 
+  // ---- messages (system_layer.cpp): Sys::front_end_sim_send / sim_recv, with the rendezvous
+  // handshake when enabled (the receiver sends 8 KiB to the sender, then each posts its side)
+  void post_send(int src, int dst, int tag, std::uint64_t count, const Handler& h, bool exchange = false);
+  void post_recv(int dst, int src, int tag, std::uint64_t count, const Handler& h);
+  void rendezvous_done(std::size_t index);
+
   // ---- system layer (system_layer.cpp)
   void register_event(Npu* n, Tick delay, SysEvent e);
   void call_events(Npu* n);
@@ -152,6 +174,9 @@ struct Engine final : AlgorithmHost, Delivery {
   void stream_removed(Npu* n, int q);
   void dataset_stream_finished(Npu* n, DataSet* d);
   void generate_collective(Npu* n, std::size_t node_index, const WorkloadNode& node);
+  // The next queue of dimension `dim` and the ring direction it implies (QueueLevels): any queue
+  // (`which` 0), the first half (1) or the second half (2).
+  std::pair<int, Direction> next_queue(Npu* n, int dim, int which);
   void generate_custom(Npu* n, DataSet* ds, const WorkloadNode& node, const CustomCollective& custom,
                        int priority, int group_id);
 
@@ -198,6 +223,7 @@ struct Engine final : AlgorithmHost, Delivery {
   std::uint64_t processed = 0;  // events so far
   std::vector<std::string> warnings;
   std::array<bool, 4> used{};  // collective types the workload runs, by slot
+  std::vector<Rendezvous> rendezvous;  // by Handler::node
   bool memory_nodes = false;   // the workload has MEM_LOAD / MEM_STORE nodes
   std::vector<MemoryChannel> memory;  // MEMORY_POOL: one; PER_NODE: one per node
 };

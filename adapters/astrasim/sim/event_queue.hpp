@@ -16,11 +16,12 @@ struct Stream;
 
 // What to call back when a message has been sent or received.
 struct Handler {
-  enum class Kind : std::uint8_t { none, stream_recv, workload_send, workload_recv, algorithm_node };
+  enum class Kind : std::uint8_t { none, stream_recv, workload_send, workload_recv, algorithm_node, rendezvous };
   Kind kind = Kind::none;
   Stream* stream = nullptr;  // stream_recv, algorithm_node: the stream whose algorithm is told
   Npu* npu = nullptr;        // workload_*: the NPU whose node finishes
-  std::size_t node = 0;      // workload_*: the node's index in its graph; algorithm_node: its ET node id
+  std::size_t node = 0;      // workload_*: the node's index in its graph; algorithm_node: its ET node id;
+                             // rendezvous: the waiting message (Engine::rendezvous)
 };
 
 struct Event {

@@ -92,15 +92,55 @@ void Engine::bundle_call(Bundle* b) {
   s->current.algorithm->run(AlgoEvent::general);
 }
 
+namespace {
+
+constexpr int k_rendezvous_tag_offset = 1000000000;
+constexpr std::uint64_t k_rendezvous_bytes = 8192;
+
+}  // namespace
+
+void Engine::post_send(int src, int dst, int tag, std::uint64_t count, const Handler& h, bool exchange) {
+  if (!in.options.rendezvous) {
+    network.send(src, dst, tag, count, h, exchange);
+    return;
+  }
+  rendezvous.push_back(Rendezvous{true, src, dst, tag, count, exchange, h});
+  Handler wait;
+  wait.kind = Handler::Kind::rendezvous;
+  wait.node = rendezvous.size() - 1;
+  network.recv(src, dst, tag + k_rendezvous_tag_offset, k_rendezvous_bytes, wait);
+}
+
+void Engine::post_recv(int dst, int src, int tag, std::uint64_t count, const Handler& h) {
+  if (!in.options.rendezvous) {
+    network.recv(dst, src, tag, count, h);
+    return;
+  }
+  rendezvous.push_back(Rendezvous{false, dst, src, tag, count, false, h});
+  Handler wait;
+  wait.kind = Handler::Kind::rendezvous;
+  wait.node = rendezvous.size() - 1;
+  network.send(dst, src, tag + k_rendezvous_tag_offset, k_rendezvous_bytes, wait);
+}
+
+void Engine::rendezvous_done(std::size_t index) {
+  const Rendezvous r = rendezvous[index];
+  if (r.is_send) {
+    network.send(r.self, r.peer, r.tag, r.count, r.handler, r.exchange);
+  } else {
+    network.recv(r.self, r.peer, r.tag, r.count, r.handler);
+  }
+}
+
 void Engine::send(Stream* s, int dst, std::uint64_t size, bool exchange) {
-  network.send(s->npu->id, dst, collective_tag(s->stream_id), size, Handler{}, exchange);
+  post_send(s->npu->id, dst, collective_tag(s->stream_id), size, Handler{}, exchange);
 }
 
 void Engine::recv(Stream* s, int src, std::uint64_t size) {
   Handler h;
   h.kind = Handler::Kind::stream_recv;
   h.stream = s;
-  network.recv(s->npu->id, src, collective_tag(s->stream_id), size, h);
+  post_recv(s->npu->id, src, collective_tag(s->stream_id), size, h);
 }
 
 void Engine::send_node(Stream* s, int dst, std::uint64_t size, int tag, std::uint64_t node) {
@@ -108,7 +148,7 @@ void Engine::send_node(Stream* s, int dst, std::uint64_t size, int tag, std::uin
   h.kind = Handler::Kind::algorithm_node;
   h.stream = s;
   h.node = static_cast<std::size_t>(node);
-  network.send(s->npu->id, dst, tag, size, h);
+  post_send(s->npu->id, dst, tag, size, h);
 }
 
 void Engine::recv_node(Stream* s, int src, std::uint64_t size, int tag, std::uint64_t node) {
@@ -116,7 +156,7 @@ void Engine::recv_node(Stream* s, int src, std::uint64_t size, int tag, std::uin
   h.kind = Handler::Kind::algorithm_node;
   h.stream = s;
   h.node = static_cast<std::size_t>(node);
-  network.recv(s->npu->id, src, tag, size, h);
+  post_recv(s->npu->id, src, tag, size, h);
 }
 
 void Engine::delay_node(Stream* s, std::uint64_t delay_ns, std::uint64_t node) {
@@ -126,7 +166,29 @@ void Engine::delay_node(Stream* s, std::uint64_t delay_ns, std::uint64_t node) {
 // ---------------- streams and queues (Sys::proceed_to_next_vnet_baseline and the scheduler)
 
 int Engine::queue_threshold() const {
-  return static_cast<int>(std::ceil(static_cast<double>(in.system.active_chunks_per_dimension) / 1.0));
+  return static_cast<int>(std::ceil(static_cast<double>(in.system.active_chunks_per_dimension) /
+                                    static_cast<double>(in.options.queues_per_dim)));
+}
+
+std::pair<int, Direction> Engine::next_queue(Npu* n, int dim, int which) {
+  const int q = in.options.queues_per_dim;
+  QueueLevel& l = n->levels[static_cast<std::size_t>(dim)];
+  if (l.last_allocator < 0) l.last_allocator = q / 2;
+  const int base = dim * q;
+  if (which == 0) {
+    const Direction d = q > 1 && l.allocator >= q / 2 ? Direction::anticlockwise : Direction::clockwise;
+    const int id = base + l.allocator++;
+    if (l.allocator >= q) l.allocator = 0;
+    return {id, d};
+  }
+  if (which == 1) {
+    const int id = base + l.first_allocator++;
+    if (l.first_allocator >= q / 2) l.first_allocator = 0;
+    return {id, Direction::clockwise};
+  }
+  const int id = base + l.last_allocator++;
+  if (l.last_allocator >= q) l.last_allocator = q / 2;
+  return {id, Direction::anticlockwise};
 }
 
 void Engine::insert_stream(std::list<Stream*>& q, Stream* s) {
@@ -318,10 +380,11 @@ void Engine::generate_collective(Npu* n, std::size_t node_index, const WorkloadN
       const int m = mapper[static_cast<std::size_t>(dim)];
       return topo->dims[static_cast<std::size_t>(m)].nodes() != 1 && involved_at(m);
     };
-    auto add = [&](int dim, CommType t, Direction dir) {
+    auto add = [&](int dim, CommType t, int which) {
       const int m = mapper[static_cast<std::size_t>(dim)];
+      const auto [queue_id, dir] = next_queue(n, m, which);
       Phase p;
-      p.queue_id = m;
+      p.queue_id = queue_id;
       AlgorithmRequest request;
       request.npu = n->id;
       request.type = t;
@@ -336,7 +399,7 @@ void Engine::generate_collective(Npu* n, std::size_t node_index, const WorkloadN
     if (node.comm_type != CommType::all_reduce ||
         in.system.collective_optimization == CollectiveOptimization::baseline) {
       for (int d = 0; d < ndims; ++d) {
-        if (usable(d)) add(d, node.comm_type, Direction::clockwise);
+        if (usable(d)) add(d, node.comm_type, 0);
       }
     } else {
       int last_active = 0;
@@ -345,13 +408,13 @@ void Engine::generate_collective(Npu* n, std::size_t node_index, const WorkloadN
       }
       int d = 0;
       for (; d < last_active; ++d) {
-        if (usable(d)) add(d, CommType::reduce_scatter, Direction::clockwise);
+        if (usable(d)) add(d, CommType::reduce_scatter, 1);
       }
       while (d > 0 && !usable(d)) --d;
-      if (usable(d)) add(d, CommType::all_reduce, Direction::clockwise);
+      if (usable(d)) add(d, CommType::all_reduce, 1);
       --d;
       for (; d >= 0; --d) {
-        if (usable(d)) add(d, CommType::all_gather, Direction::anticlockwise);
+        if (usable(d)) add(d, CommType::all_gather, 2);
       }
     }
     if (phases.empty()) {

@@ -90,7 +90,7 @@ void Engine::issue(Npu* n, std::size_t i) {
       h.kind = Handler::Kind::workload_send;
       h.npu = n;
       h.node = i;
-      network.send(n->id, static_cast<int>(node.comm_dst), static_cast<int>(node.comm_tag % k_tag_range),
+      post_send(n->id, static_cast<int>(node.comm_dst), static_cast<int>(node.comm_tag % k_tag_range),
                    node.comm_size, h);
       return;
     }
@@ -99,7 +99,7 @@ void Engine::issue(Npu* n, std::size_t i) {
       h.kind = Handler::Kind::workload_recv;
       h.npu = n;
       h.node = i;
-      network.recv(n->id, static_cast<int>(node.comm_src), static_cast<int>(node.comm_tag % k_tag_range),
+      post_recv(n->id, static_cast<int>(node.comm_src), static_cast<int>(node.comm_tag % k_tag_range),
                    node.comm_size, h);
       return;
     }
@@ -209,6 +209,7 @@ void Engine::deliver(const Handler& h) {
     case Handler::Kind::algorithm_node:
       h.stream->current.algorithm->node_done(static_cast<std::uint64_t>(h.node));
       break;
+    case Handler::Kind::rendezvous: rendezvous_done(h.node); break;
   }
 }
 

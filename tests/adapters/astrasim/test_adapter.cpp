@@ -45,7 +45,7 @@ Outcome measure(const Claim& c, bool allow_commands = false) {
 TEST(AstraSimAdapter, IsRegisteredWithItsModelCommand) {
   EXPECT_EQ(adapter().name(), "astra-sim");
   EXPECT_NE(find_model("astra-sim"), nullptr);
-  EXPECT_EQ(adapter().metrics().size(), 5u);
+  EXPECT_EQ(adapter().metrics().size(), 8u);
 }
 
 TEST(AstraSimAdapter, ValidateRejectsUnknownMetricsAndOptions) {
@@ -207,13 +207,14 @@ TEST(ModelCommand, RunsThroughTheClaimcheckCommandLine) {
 namespace claimcheck {
 namespace {
 
-// A stand-in for the real binary: records its arguments and the ET files it was given, then
+// A stand-in for the real binary: records its arguments and how many ET files its workload prefix names, then
 // prints the reference run's stdout.
 std::filesystem::path fake_tool(const test::TempDir& dir, const std::string& refcase) {
   const auto log = astrasim::test::refcase_dir(refcase) / "stdout.log";
   const auto script = dir.write("bin/AstraSim_Analytical_Congestion_Unaware",
                                 "#!/bin/sh\nfor a in \"$@\"; do echo \"$a\" >> '" + (dir.path() / "args.txt").string() +
-                                    "'; done\nls wl.*.et 2>/dev/null | wc -l > '" + (dir.path() / "ets.txt").string() +
+                                    "'; done\nfor a in \"$@\"; do case \"$a\" in --workload-configuration=*) w=\"${a#*=}\";; esac; done\n"
+                                    "ls \"$w\".*.et 2>/dev/null | wc -l > '" + (dir.path() / "ets.txt").string() +
                                     "'\ncat '" + log.string() + "'\n");
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   return dir.path() / "bin";
