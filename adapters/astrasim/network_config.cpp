@@ -1,5 +1,7 @@
 #include "adapters/astrasim/network_config.hpp"
 
+#include <sstream>
+
 #include <yaml-cpp/yaml.h>
 
 #include "core/diagnostics.hpp"
@@ -56,7 +58,26 @@ std::vector<int> NetworkConfig::npus_per_dim() const {
   return out;
 }
 
+namespace {
+
+// Network files of ASTRA-sim's other backends, told apart from the analytical YAML by their shape.
+void refuse_other_backends(const std::filesystem::path& file, const std::string& text) {
+  std::istringstream in(text);
+  std::string first;
+  in >> first;
+  if (first == "Nodes" || file.extension() == ".topo") {
+    throw InputError(file, 1, 1,
+                     "this is an htsim topology (\"Nodes N\", tiers, pods), the network file of ASTRA-sim's htsim "
+                     "backend (AstraSim_HTSim); the analytical backend, which this model follows, reads a YAML file",
+                     "give an analytical network YAML: topology, npus_count, bandwidth, latency (one entry per "
+                     "dimension)");
+  }
+}
+
+}  // namespace
+
 NetworkConfig parse_network_config(const std::filesystem::path& file, const std::string& text) {
+  refuse_other_backends(file, text);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -64,6 +85,13 @@ NetworkConfig parse_network_config(const std::filesystem::path& file, const std:
     throw InputError(file, e.mark.line + 1, e.mark.column + 1, "not valid YAML: " + e.msg);
   }
   if (!root.IsMap()) throw InputError(file, 1, 1, "the network configuration must be a YAML mapping");
+  if (root["logical-dims"]) {
+    throw InputError(file, line_of(root["logical-dims"]), 0,
+                     "this is an ns-3 network configuration (\"logical-dims\"), read by ASTRA-sim's ns-3 backend "
+                     "(AstraSim_NS3); the analytical backend, which this model follows, reads topology, npus_count, "
+                     "bandwidth and latency",
+                     "give an analytical network YAML, e.g. examples/network/analytical/Ring_8npus.yml");
+  }
   for (const auto& kv : root) {
     const std::string key = scalar_as<std::string>(file, kv.first, "key", "a string");
     if (std::find(k_keys.begin(), k_keys.end(), key) == k_keys.end()) {

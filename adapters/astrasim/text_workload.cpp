@@ -1,5 +1,6 @@
 #include "adapters/astrasim/text_workload.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/diagnostics.hpp"
@@ -19,6 +20,10 @@ struct Layer {
 
 const std::vector<std::string> k_modes = {"MICRO", "DATA", "MODEL", "HYBRID_DATA_MODEL", "HYBRID_MODEL_DATA",
                                           "HYBRID_DLRM", "HYBRID_DLRM_ENHANCED"};
+// ASTRA-sim 1.x forms that Chakra's text converter refuses ("Unsupported parallelism type"), so
+// that ASTRA-sim 2.x cannot run them.
+const std::vector<std::string> k_one_x_only = {"HYBRID_TRANSFORMER", "HYBRID_TRANSFORMER_FWD_IN_BCKWD",
+                                               "HYBRID_CUSTOMIZED"};
 
 CommType to_comm_type(const std::string& type) {
   if (type == "ALLTOALL") return CommType::all_to_all;
@@ -174,7 +179,7 @@ bool looks_like_text_workload(const std::string& text) {
   for (const auto& m : k_modes) {
     if (first == m) return true;
   }
-  return false;
+  return std::find(k_one_x_only.begin(), k_one_x_only.end(), first) != k_one_x_only.end();
 }
 
 TextWorkload parse_text_workload(const std::filesystem::path& file, const std::string& text) {
@@ -193,6 +198,14 @@ TextWorkload parse_text_workload(const std::filesystem::path& file, const std::s
   if (lines.empty()) throw InputError(file, 1, 1, "empty text workload", "start with DATA, MODEL or HYBRID_...");
   const auto head = tokens(lines[0]);
   const std::string mode = head.empty() ? "" : head[0];
+  if (std::find(k_one_x_only.begin(), k_one_x_only.end(), mode) != k_one_x_only.end()) {
+    throw InputError(file, 1, 1,
+                     "parallelism \"" + mode + "\" is an ASTRA-sim 1.x workload form that Chakra's text converter "
+                     "does not convert (\"Unsupported parallelism type\"), so ASTRA-sim 2.x cannot run it, and "
+                     "neither does this model",
+                     "rewrite the layers as DATA, MODEL, HYBRID_DATA_MODEL or HYBRID_MODEL_DATA, or give Chakra ETs "
+                     "of the workload");
+  }
   if (mode == "HYBRID_DLRM" || mode == "HYBRID_DLRM_ENHANCED") {
     throw InputError(file, 1, 1, "parallelism \"" + mode + "\" is unsupported",
                      "convert it with Chakra's text converter and give the ET files instead");

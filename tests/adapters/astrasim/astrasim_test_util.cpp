@@ -36,4 +36,34 @@ LoadedInputs load_refcase(const std::string& name) {
   return load_inputs(paths, backend, local_files());
 }
 
+SystemConfig system_with(ImplKind kind, int dims, int splits, int active, int endpoint) {
+  SystemConfig s;
+  s.scheduling_policy = SchedulingPolicy::lifo;
+  s.collective_optimization = CollectiveOptimization::local_bw_aware;
+  s.endpoint_delay_ns = endpoint;
+  s.endpoint_delay_set = true;
+  s.preferred_dataset_splits = splits;
+  s.active_chunks_per_dimension = active;
+  s.local_mem_bw_gbps = 1600;
+  const std::vector<CollectiveImpl> impls(static_cast<std::size_t>(dims), CollectiveImpl{kind, -1});
+  s.all_reduce = s.all_gather = s.reduce_scatter = s.all_to_all = impls;
+  return s;
+}
+
+SimulationInput one_collective(NetworkConfig net, SystemConfig sys, CommType type, std::uint64_t size) {
+  SimulationInput in;
+  in.network = std::move(net);
+  in.system = std::move(sys);
+  auto g = std::make_shared<NpuGraph>();
+  WorkloadNode n;
+  n.id = 0;
+  n.name = "coll";
+  n.type = NodeType::coll;
+  n.comm_type = type;
+  n.comm_size = size;
+  g->nodes.push_back(n);
+  in.workload.graphs.assign(static_cast<std::size_t>(in.network.total_npus()), g);
+  return in;
+}
+
 }  // namespace claimcheck::astrasim::test

@@ -20,4 +20,21 @@ LoadedInputs load_refcase(const std::string& name);
 
 std::string read_text(const std::filesystem::path& path);
 
+// A system configuration with `kind` in every dimension for every collective, endpoint-delay set.
+SystemConfig system_with(ImplKind kind, int dims, int splits = 4, int active = 1, int endpoint = 10);
+
+// Every NPU runs one collective of `size` bytes.
+SimulationInput one_collective(NetworkConfig net, SystemConfig sys, CommType type, std::uint64_t size);
+
+// The message of the first exception of type E that `run` throws, or "(no error)".
+template <typename E = std::exception, typename F>
+std::string thrown_by(F run) {
+  try {
+    run();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
 }  // namespace claimcheck::astrasim::test

@@ -6,39 +6,14 @@
 #include <cmath>
 
 #include "adapters/astrasim/simulator.hpp"
+#include "astrasim_test_util.hpp"
 #include "core/diagnostics.hpp"
 
 namespace claimcheck::astrasim {
 namespace {
 
-SystemConfig system_with(ImplKind kind, int dims, int splits = 4, int active = 1, int endpoint = 10) {
-  SystemConfig s;
-  s.scheduling_policy = SchedulingPolicy::lifo;
-  s.collective_optimization = CollectiveOptimization::local_bw_aware;
-  s.endpoint_delay_ns = endpoint;
-  s.preferred_dataset_splits = splits;
-  s.active_chunks_per_dimension = active;
-  s.local_mem_bw_gbps = 1600;
-  const std::vector<CollectiveImpl> impls(static_cast<std::size_t>(dims), CollectiveImpl{kind, -1});
-  s.all_reduce = s.all_gather = s.reduce_scatter = s.all_to_all = impls;
-  return s;
-}
-
-SimulationInput one_collective(NetworkConfig net, SystemConfig sys, CommType type, std::uint64_t size) {
-  SimulationInput in;
-  in.network = std::move(net);
-  in.system = std::move(sys);
-  auto g = std::make_shared<NpuGraph>();
-  WorkloadNode n;
-  n.id = 0;
-  n.name = "coll";
-  n.type = NodeType::coll;
-  n.comm_type = type;
-  n.comm_size = size;
-  g->nodes.push_back(n);
-  in.workload.graphs.assign(static_cast<std::size_t>(in.network.total_npus()), g);
-  return in;
-}
+using test::one_collective;
+using test::system_with;
 
 // FORMATS.md section 7: a 1-D ring collective, one active chunk.
 std::uint64_t closed_form(const NetworkDim& d, CommType type, std::uint64_t size, int splits, std::uint64_t e) {
