@@ -65,8 +65,14 @@ WorkloadNode convert(const std::filesystem::path& file, const et::Node& n) {
     } else if (name == "comm_type") {
       const std::int64_t t = integer_attr(file, n, a);
       if (t != 0 && t != 2 && t != 5 && t != 6 && t != 7) {
-        fail(file, where(n) + ": collective type " + std::to_string(t) + " is unsupported",
-             "ASTRA-sim runs ALL_REDUCE (0), ALL_GATHER (2), BROADCAST (5), ALL_TO_ALL (6), REDUCE_SCATTER (7)");
+        static const char* names[] = {"ALL_REDUCE", "REDUCE", "ALL_GATHER", "GATHER", "SCATTER",
+                                      "BROADCAST", "ALL_TO_ALL", "REDUCE_SCATTER", "REDUCE_SCATTER_BLOCK", "BARRIER"};
+        const std::string label = t >= 0 && t <= 9 ? std::string(" (") + names[t] + ")" : std::string();
+        fail(file,
+             where(n) + ": collective type " + std::to_string(t) + label +
+                 " is unsupported: the real tool stops with \"Unsupported collective comm type\"",
+             t == 9 ? "ASTRA-sim has no barrier: express it as dependencies (data_deps/ctrl_deps) between nodes"
+                    : "ASTRA-sim runs ALL_REDUCE (0), ALL_GATHER (2), BROADCAST (5), ALL_TO_ALL (6), REDUCE_SCATTER (7)");
       }
       out.comm_type = static_cast<CommType>(t);
       has_comm_type = true;

@@ -124,19 +124,13 @@ void Engine::validate_node(const WorkloadNode& node, int npu) {
                        "set \"remote-mem-bw\" in GB/s");
     }
     if (m.type == MemoryType::per_node) {
-      if (m.npus_per_node <= 0) {
-        throw InputError(std::filesystem::path("remote memory configuration"), 0, 0,
-                         label + " reads per-node memory, but \"num-npus-per-node\" is 0 (or absent); the real tool "
-                                 "divides by it",
-                         "set \"num-npus-per-node\"");
-      }
-      if (npu / m.npus_per_node >= m.num_nodes) {
-        throw InputError(std::filesystem::path("remote memory configuration"), 0, 0,
-                         label + " belongs to node " + std::to_string(npu / m.npus_per_node) + " of " +
-                             std::to_string(m.npus_per_node) + " NPUs, but \"num-nodes\" is " +
-                             std::to_string(m.num_nodes) + "; the real tool indexes past its list",
-                         "make num-nodes * num-npus-per-node cover every NPU");
-      }
+      // AnalyticalRemoteMemory::call reads the request's handler data after the workload layer freed
+      // it (both events run in the same tick, the workload's first); the real tool crashed on every
+      // such run we made (tests/data/astrasim/realruns/mem_pernode_r4).
+      throw InputError(std::filesystem::path("remote memory configuration"), 0, 0,
+                       label + " reads PER_NODE_MEMORY_EXPANSION memory, which crashes the real tool at 518bd51 "
+                               "(segmentation fault: it reads a request after the workload layer freed it); unsupported",
+                       "use MEMORY_POOL (one memory for all NPUs) or PER_NPU_MEMORY_EXPANSION");
     }
   }
   if (node.type == NodeType::send || node.type == NodeType::recv) {
@@ -245,7 +239,6 @@ SimulationResult Engine::run(SymmetryUse symmetry) {
   }
   network.reserve(static_cast<std::size_t>(simulated) * 64);
   if (in.remote_memory.type == MemoryType::pool) memory.resize(1);
-  if (in.remote_memory.type == MemoryType::per_node) memory.resize(static_cast<std::size_t>(in.remote_memory.num_nodes));
   for (int id = 0; id < simulated; ++id) {
     auto n = std::make_unique<Npu>();
     n->id = id;

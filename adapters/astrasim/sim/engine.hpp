@@ -130,7 +130,7 @@ struct Rendezvous {
   Handler handler;  // the message's own handler
 };
 
-// One remote memory that serves one request at a time (the pool, or one node's expansion).
+// A remote memory that serves one request at a time (MEMORY_POOL).
 struct MemoryChannel {
   bool busy = false;
   std::deque<std::pair<Npu*, std::size_t>> pending;  // (NPU, node index) in arrival order
@@ -225,7 +225,7 @@ struct Engine final : AlgorithmHost, Delivery {
   std::array<bool, 4> used{};  // collective types the workload runs, by slot
   std::vector<Rendezvous> rendezvous;  // by Handler::node
   bool memory_nodes = false;   // the workload has MEM_LOAD / MEM_STORE nodes
-  std::vector<MemoryChannel> memory;  // MEMORY_POOL: one; PER_NODE: one per node
+  std::vector<MemoryChannel> memory;  // MEMORY_POOL: one
 };
 
 }  // namespace claimcheck::astrasim::sim

@@ -123,7 +123,7 @@ void Engine::issue_memory(Npu* n, std::size_t i) {
     register_event(n, memory_time(n->graph->nodes[i]), SysEvent{SysEvent::Kind::workload_node, nullptr, i});
     return;
   }
-  const std::size_t channel = m.type == MemoryType::pool ? 0 : static_cast<std::size_t>(n->id / m.npus_per_node);
+  const std::size_t channel = 0;  // the pool (per-node memories are refused: they crash the real tool)
   if (memory[channel].busy) {
     memory[channel].pending.emplace_back(n, i);
   } else {

@@ -191,8 +191,40 @@ TEST(ChakraEt, UnsupportedCollectiveTypeIsAnError) {
   g.nodes[1].type = NodeType::coll;
   g.nodes[1].comm_type = static_cast<CommType>(3);  // GATHER
   EXPECT_EQ(error_of([&] { parse_chakra_et("wl.0.et", encode_chakra_et(g)); }),
-            "wl.0.et: node 1 (\"b\"): collective type 3 is unsupported; ASTRA-sim runs ALL_REDUCE (0), ALL_GATHER "
-            "(2), BROADCAST (5), ALL_TO_ALL (6), REDUCE_SCATTER (7)");
+            "wl.0.et: node 1 (\"b\"): collective type 3 (GATHER) is unsupported: the real tool stops with "
+            "\"Unsupported collective comm type\"; ASTRA-sim runs ALL_REDUCE (0), ALL_GATHER (2), BROADCAST (5), "
+            "ALL_TO_ALL (6), REDUCE_SCATTER (7)");
+  // tests/data/astrasim/realruns/barrier_r4: the real tool's "Unsupported collective comm type".
+  g.nodes[1].comm_type = static_cast<CommType>(9);
+  EXPECT_EQ(error_of([&] { parse_chakra_et("wl.0.et", encode_chakra_et(g)); }),
+            "wl.0.et: node 1 (\"b\"): collective type 9 (BARRIER) is unsupported: the real tool stops with "
+            "\"Unsupported collective comm type\"; ASTRA-sim has no barrier: express it as dependencies "
+            "(data_deps/ctrl_deps) between nodes");
+}
+
+TEST(TextWorkload, OneXFormsChakraCannotConvertAreNamed) {
+  for (const std::string form : {"HYBRID_TRANSFORMER", "HYBRID_TRANSFORMER_FWD_IN_BCKWD", "HYBRID_CUSTOMIZED"}) {
+    const std::string text = form + " model_parallel_NPU_group: 8\n1\nl -1 1 NONE 0 1 NONE 0 1 NONE 0 1\n";
+    EXPECT_TRUE(looks_like_text_workload(text));
+    EXPECT_EQ(error_of([&] { parse_text_workload("w.txt", text); }),
+              "w.txt:1:1: parallelism \"" + form +
+                  "\" is an ASTRA-sim 1.x workload form that Chakra's text converter does not convert "
+                  "(\"Unsupported parallelism type\"), so ASTRA-sim 2.x cannot run it, and neither does this model; "
+                  "rewrite the layers as DATA, MODEL, HYBRID_DATA_MODEL or HYBRID_MODEL_DATA, or give Chakra ETs of "
+                  "the workload");
+  }
+}
+
+TEST(NetworkConfig, FilesOfOtherBackendsAreNamed) {
+  EXPECT_EQ(error_of([] { parse_network_config("sample_8nodes_1D.json", "{\n    \"logical-dims\": [\"8\"]\n}\n"); }),
+            "sample_8nodes_1D.json:2: this is an ns-3 network configuration (\"logical-dims\"), read by ASTRA-sim's "
+            "ns-3 backend (AstraSim_NS3); the analytical backend, which this model follows, reads topology, "
+            "npus_count, bandwidth and latency; give an analytical network YAML, e.g. "
+            "examples/network/analytical/Ring_8npus.yml");
+  EXPECT_EQ(error_of([] { parse_network_config("8nodes.topo", "Nodes 8\nTiers 3\nPodsize 4\n"); }),
+            "8nodes.topo:1:1: this is an htsim topology (\"Nodes N\", tiers, pods), the network file of ASTRA-sim's "
+            "htsim backend (AstraSim_HTSim); the analytical backend, which this model follows, reads a YAML file; give "
+            "an analytical network YAML: topology, npus_count, bandwidth, latency (one entry per dimension)");
 }
 
 TEST(TextWorkload, DataParallelMatchesTheConvertedEt) {
