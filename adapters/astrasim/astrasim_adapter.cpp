@@ -54,7 +54,7 @@ astrasim::RunOptions run_options_of(const Claim& claim) {
 std::optional<astrasim::NodeRef> node_of(const Claim& claim) {
   if (!claim.options.is_object() || !claim.options.contains("node")) return std::nullopt;
   const auto& v = claim.options["node"];
-  if (v.is_number_unsigned()) return astrasim::NodeRef{v.get<std::uint64_t>()};
+  if (v.is_number_integer()) return astrasim::NodeRef{v.get<std::uint64_t>()};
   return astrasim::NodeRef{v.get<std::string>()};
 }
 
@@ -169,7 +169,8 @@ class AstraSimAdapter final : public Adapter {
       if (o.contains("npu") && !(o["npu"].is_number_integer() && o["npu"].get<long long>() >= 0) && o["npu"] != "all") {
         out.add(file, "/options/npu", "npu must be a non-negative integer (an NPU id) or \"all\" (one result per NPU)");
       }
-      if (o.contains("node") && !o["node"].is_number_unsigned() && !(o["node"].is_string() && !o["node"].empty())) {
+      if (o.contains("node") && !(o["node"].is_number_integer() && o["node"].get<long long>() >= 0) &&
+          !(o["node"].is_string() && !o["node"].empty())) {
         out.add(file, "/options/node", "node must be an ET node id (a non-negative integer) or a node name");
       }
       if (astrasim::metric_needs_node(claim.metric) && !o.contains("node")) {

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "adapter/registry.hpp"
 #include "adapters/astrasim/model_main.hpp"
 #include "astrasim_test_util.hpp"
@@ -261,6 +263,120 @@ TEST(AstraSimAdapter, RealToolGetsTextWorkloadsAsEtFiles) {
   ASSERT_TRUE(std::holds_alternative<Measurement>(o)) << std::get<Blocked>(o).reason;
   EXPECT_EQ(std::get<Measurement>(o).value, 29776.0);
   EXPECT_EQ(test::read_file(dir.path() / "ets.txt"), "8\n");
+}
+
+}  // namespace
+}  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+double value_of(const Claim& c) {
+  const Outcome o = measure(c);
+  EXPECT_TRUE(std::holds_alternative<Measurement>(o)) << std::get<Blocked>(o).reason;
+  return std::holds_alternative<Measurement>(o) ? std::get<Measurement>(o).value : -1;
+}
+
+TEST(AstraSimMetrics, WholeRunAggregatesOverNpus) {
+  const auto expected = nlohmann::json::parse(
+      test::read_file(astrasim::test::refcase_dir("ar_sw16_64MiB_dbt") / "expected.json"))["per_npu"];
+  double sum = 0;
+  for (const auto& [npu, v] : expected.items()) sum += v["finish_cycles"].get<double>();
+  Claim c = claim_for("ar_sw16_64MiB_dbt", "finish_time.max");
+  EXPECT_EQ(value_of(c), 9972570.0);
+  c.metric = "finish_time.min";
+  EXPECT_EQ(value_of(c), 8624165.0);
+  c.metric = "finish_time.mean";
+  EXPECT_DOUBLE_EQ(value_of(c), sum / 16);
+  c.metric = "compute_time.max";
+  EXPECT_EQ(value_of(c), 0.0);
+}
+
+TEST(AstraSimMetrics, CollectiveByIdOrName) {
+  // chain_comp_ar_sw16: COMP 100 us, AR 16 MiB, COMP 50 us, AR 4 MiB, COMP 20 us on Switch 16
+  // (50 GB/s, 500 ns), ring, 4 splits: per chunk 30 steps x (hops*latency + msg/bw + E) + E + 15
+  // reductions of 3*floor(msg/1.6 B/ns): AR 16 MiB 4 x 184,105; AR 4 MiB 4 x 68,710.
+  Claim c = claim_for("chain_comp_ar_sw16", "collective.duration");
+  c.options = {{"node", "AR_16MiB"}};
+  EXPECT_EQ(value_of(c), 736420.0);
+  c.metric = "collective.start";
+  c.options = {{"node", 3}};
+  EXPECT_EQ(value_of(c), 100000.0 + 736420.0 + 50000.0);
+  c.metric = "collective.end";
+  c.options = {{"node", "AR_4MiB"}, {"npu", 7}};
+  EXPECT_EQ(value_of(c), 886420.0 + 274840.0);
+  c.options = {{"node", "AR_1MiB"}};
+  const Outcome missing = measure(c);
+  ASSERT_TRUE(std::holds_alternative<Blocked>(missing));
+  EXPECT_EQ(std::get<Blocked>(missing).reason, "no collective node \"AR_1MiB\" on any NPU");
+}
+
+TEST(AstraSimMetrics, SendTimeIsTheMessagesNetworkTime) {
+  // NPU 0 to NPU 4 of Ring 4 x Switch 8 goes through the switch: 2 x 700 + 4 MiB / 26.84 B/ns.
+  Claim c = claim_for("sendrecv_exchange_r4s8", "send_time");
+  c.options = {{"node", "SEND_4MiB_to_4"}, {"npu", 0}};
+  EXPECT_EQ(value_of(c), 157650.0);
+}
+
+TEST(AstraSimMetrics, NodeMetricsNeedANodeAndLogsHaveNoNodes) {
+  Claim c = claim_for("chain_comp_ar_sw16", "collective.start");
+  Diagnostics d;
+  adapter().validate(c, d);
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d.items()[0].message, "metric collective.start needs options.node (an ET node id or name)");
+  c.options = {{"node", "AR_4MiB"}};
+  c.mode = Mode::reread;
+  c.artifact = "refcases/chain_comp_ar_sw16/stdout.log";
+  Diagnostics r;
+  adapter().validate(c, r);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r.items()[0].message, "collective.start is not in the real tool's output");
+}
+
+TEST(AstraSimMetrics, NpuAllExpandsToOneClaimPerNpu) {
+  Claim c = claim_for("ar_sw16_64MiB_dbt", "finish_time");
+  c.title = "DBT all-reduce";
+  c.options = {{"npu", "all"}};
+  Diagnostics d;
+  adapter().validate(c, d);
+  EXPECT_TRUE(d.empty());
+  const Sandbox sandbox(data_dir());
+  const std::vector<Claim> each = adapter().expand(c, sandbox, data_dir());
+  ASSERT_EQ(each.size(), 16u);
+  EXPECT_EQ(each[8].id, "astra-ar_sw16_64MiB_dbt.npu8");
+  EXPECT_EQ(each[8].title, "DBT all-reduce (NPU 8)");
+  EXPECT_EQ(value_of(each[8]), 8969130.0);
+  EXPECT_EQ(value_of(each[1]), 9972570.0);
+  // Other claims stand for themselves.
+  c.options = {{"npu", 3}};
+  EXPECT_EQ(adapter().expand(c, sandbox, data_dir()).size(), 1u);
+}
+
+TEST(AstraSimMetrics, RunOptionsAsClaimOptions) {
+  Claim c = claim_for("ar_ring8_64MiB", "finish_time");
+  c.options = {{"injection_scale", 10}};
+  EXPECT_EQ(value_of(c), 2331512.0);  // realruns/ar_ring8_64MiB_inj10
+  c.options = {{"comm_scale", 2}, {"compute_scale", 3}};
+  const Outcome o = measure(c);
+  ASSERT_TRUE(std::holds_alternative<Measurement>(o));
+  EXPECT_EQ(std::get<Measurement>(o).value, 2326112.0);  // realruns/ar_ring8_64MiB_scales
+  const auto& w = std::get<Measurement>(o).warnings;
+  EXPECT_NE(std::find(w.begin(), w.end(),
+                      "comm-scale 2 has no effect: ASTRA-sim 2.x (518bd51) stores it but never uses it, and neither "
+                      "does this model"),
+            w.end());
+  c = claim_for("rs_ring8_64MiB", "finish_time");
+  c.options = {{"num_queues_per_dim", 2}};
+  EXPECT_EQ(value_of(c), 609048.0);  // realruns/rs_ring8_64MiB_q2
+  c = claim_for("ar_ring8_1MiB", "finish_time");
+  c.options = {{"rendezvous_protocol", true}};
+  EXPECT_EQ(value_of(c), 100952.0);  // realruns/ar_ring8_1MiB_rendezvous
+  c.options = {{"num_queues_per_dim", 0}, {"rendezvous_protocol", "yes"}};
+  Diagnostics d;
+  adapter().validate(c, d);
+  ASSERT_EQ(d.size(), 2u);
+  EXPECT_EQ(d.items()[0].message, "num_queues_per_dim: num-queues-per-dim must be a whole number from 1 to 1024, not \"0\"");
+  EXPECT_EQ(d.items()[1].message, "rendezvous_protocol: must be true or false");
 }
 
 }  // namespace
