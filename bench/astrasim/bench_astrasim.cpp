@@ -2,7 +2,8 @@
 // tool finds expensive, and how the cost grows with the NPU count. Each run happens in its own
 // child process so that its peak resident memory is its own.
 //
-// Usage: bench_astrasim [--quick]   (--quick skips the growth table of full simulations)
+// Usage: bench_astrasim [--quick] [--only TEXT]
+//   --quick skips the growth table of full simulations; --only runs the rows whose name has TEXT.
 
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,6 +18,8 @@
 
 #include "adapters/astrasim/simulator.hpp"
 #include "adapters/astrasim/text_workload.hpp"
+
+#include <algorithm>
 
 namespace {
 
@@ -63,6 +66,47 @@ NpuGraph gpt2_iteration() {
   return parse_text_workload("gpt2.txt", text).graph;
 }
 
+// A ResNet-50-shaped data-parallel iteration: the 54 weighted layers of ResNet-50 (conv1, the four
+// bottleneck stages of 3/4/6/3 blocks with a projection in each first block, fc), weight gradients
+// of k*k*c_in*c_out*4 bytes all-reduced, compute times of our own choosing (1 us per 64 KiB of
+// weights, at least 3 us, per pass).
+NpuGraph resnet50_iteration() {
+  struct L {
+    std::string name;
+    std::uint64_t bytes;
+  };
+  std::vector<L> layers = {{"conv1", 7ull * 7 * 3 * 64 * 4}};
+  std::uint64_t in = 64;
+  const int blocks[] = {3, 4, 6, 3};
+  for (int stage = 0; stage < 4; ++stage) {
+    const std::uint64_t mid = 64ull << stage, out = mid * 4;
+    for (int b = 0; b < blocks[stage]; ++b) {
+      const std::string p = "s" + std::to_string(stage) + "b" + std::to_string(b);
+      if (b == 0) layers.push_back({p + "_proj", in * out * 4});
+      layers.push_back({p + "_conv1", in * mid * 4});
+      layers.push_back({p + "_conv2", 9 * mid * mid * 4});
+      layers.push_back({p + "_conv3", mid * out * 4});
+      in = out;
+    }
+  }
+  layers.push_back({"fc", 2048ull * 1000 * 4});
+  std::string text = "DATA\n" + std::to_string(layers.size()) + "\n";
+  for (const auto& l : layers) {
+    const std::string t = std::to_string(std::max<std::uint64_t>(3, l.bytes / 65536));
+    text += l.name + " -1 " + t + " NONE 0 " + t + " NONE 0 " + t + " ALLREDUCE " + std::to_string(l.bytes) + " 10\n";
+  }
+  return parse_text_workload("resnet50.txt", text).graph;
+}
+
+SimulationInput resnet50_on(std::vector<NetworkDim> dims, std::vector<ImplKind> impls, Backend backend) {
+  SimulationInput in;
+  in.network.dims = std::move(dims);
+  in.system = system_with(std::move(impls));
+  in.workload = same_on_all(in.network.total_npus(), resnet50_iteration());
+  in.backend = backend;
+  return in;
+}
+
 struct Scenario {
   std::string name;
   std::function<SimulationInput()> input;
@@ -77,7 +121,10 @@ struct Report {
   int symmetric = 0;
 };
 
+std::string g_only;  // --only: run the rows whose name contains it
+
 void run_in_child(const Scenario& s) {
+  if (!g_only.empty() && s.name.find(g_only) == std::string::npos) return;
   int fds[2];
   if (pipe(fds) != 0) return;
   const pid_t pid = fork();
@@ -85,7 +132,14 @@ void run_in_child(const Scenario& s) {
     close(fds[0]);
     const SimulationInput in = s.input();
     const auto t0 = std::chrono::steady_clock::now();
-    const SimulationResult r = simulate(in, s.symmetry);
+    SimulationResult r;
+    try {
+      r = simulate(in, s.symmetry);
+    } catch (const SimulationLimitExceeded& e) {
+      std::printf("%-44s beyond the limits: %s\n", s.name.c_str(), e.what());
+      std::fflush(stdout);
+      _exit(1);
+    }
     const auto t1 = std::chrono::steady_clock::now();
     Report rep;
     rep.seconds = std::chrono::duration<double>(t1 - t0).count();
@@ -133,7 +187,11 @@ SimulationInput three_d(int a, int b, int c) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const bool quick = argc > 1 && std::strcmp(argv[1], "--quick") == 0;
+  bool quick = false;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--quick") == 0) quick = true;
+    if (std::strcmp(argv[i], "--only") == 0 && i + 1 < argc) g_only = argv[++i];
+  }
   std::printf("%-44s %11s %11s %17s %17s\n", "run", "host time", "peak RSS", "finish", "cost");
   std::vector<Scenario> runs = {
       {"AR 64 MiB, Switch 1024", [] { return switch_all_reduce(1024); }, SymmetryUse::when_valid, "7 s, 356 MB"},
@@ -152,6 +210,24 @@ int main(int argc, char** argv) {
        SymmetryUse::when_valid, "50 s"},
   };
   for (const auto& s : runs) run_in_child(s);
+  std::printf("\ntargets: the ResNet-50 iteration on 64 NPUs under 0.5 s congestion-aware and simulated NPU by NPU;\n"
+              "         a 1,024-NPU data-parallel iteration simulated NPU by NPU within the event budget (%llu events)\n",
+              static_cast<unsigned long long>(SimulationLimits{}.max_events));
+  run_in_child({"ResNet-50 DP, Ring 64, symmetric",
+                [] { return resnet50_on({NetworkDim{Topology::ring, 64, 50.0, 500.0}}, {ImplKind::ring}, Backend::congestion_unaware); },
+                SymmetryUse::when_valid, ""});
+  run_in_child({"ResNet-50 DP, Ring 64, every NPU",
+                [] { return resnet50_on({NetworkDim{Topology::ring, 64, 50.0, 500.0}}, {ImplKind::ring}, Backend::congestion_unaware); },
+                SymmetryUse::never, ""});
+  run_in_child({"ResNet-50 DP, Ring 64, congestion-aware",
+                [] { return resnet50_on({NetworkDim{Topology::ring, 64, 50.0, 500.0}}, {ImplKind::ring}, Backend::congestion_aware); },
+                SymmetryUse::when_valid, ""});
+  run_in_child({"ResNet-50 DP, 1,024 NPUs (Ring 16 x Switch 64), every NPU",
+                [] {
+                  return resnet50_on({NetworkDim{Topology::ring, 16, 250.0, 100.0}, NetworkDim{Topology::switch_, 64, 25.0, 700.0}},
+                                     {ImplKind::ring, ImplKind::ring}, Backend::congestion_unaware);
+                },
+                SymmetryUse::never, ""});
   std::printf("\nimplementations without translation symmetry\n");
   run_in_child({"AR 64 MiB, halvingDoubling, Switch 4096",
                 [] {

@@ -56,6 +56,10 @@ Engine::Engine(const SimulationInput& input, const SimulationLimits& bounds)
       network(input.network, input.backend, queue, *this),
       topology_builder(dims) {}
 
+Engine::~Engine() {
+  for (Bundle* b : spare_bundles) delete b;
+}
+
 void Engine::input_error(const std::string& message, const std::string& hint) {
   throw InputError(std::filesystem::path("system configuration"), 0, 0, message, hint);
 }

@@ -142,6 +142,9 @@ const char* slot_key(int slot);
 
 struct Engine final : AlgorithmHost, Delivery {
   Engine(const SimulationInput& input, const SimulationLimits& bounds);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   SimulationResult run(SymmetryUse symmetry);
 
@@ -224,6 +227,7 @@ struct Engine final : AlgorithmHost, Delivery {
   std::vector<std::string> warnings;
   std::array<bool, 4> used{};  // collective types the workload runs, by slot
   std::vector<Rendezvous> rendezvous;  // by Handler::node
+  std::vector<Bundle*> spare_bundles;  // delivered bundles, for reuse
   bool memory_nodes = false;   // the workload has MEM_LOAD / MEM_STORE nodes
   std::vector<MemoryChannel> memory;  // MEMORY_POOL: one
 };

@@ -88,7 +88,7 @@ void Network::recv(int dst, int src, int tag, std::uint64_t count, const Handler
       Event e;
       e.time = m_queue.now();
       e.kind = Event::Kind::recv_now;
-      e.handler = handler;
+      e.chunk = park(handler);
       m_queue.push(e);
     } else {
       entry->has_recv = true;
@@ -99,6 +99,17 @@ void Network::recv(int dst, int src, int tag, std::uint64_t count, const Handler
     channel.open.back().second.has_recv = true;
     channel.open.back().second.recv = handler;
   }
+}
+
+std::uint32_t Network::park(const Handler& h) {
+  if (m_free_parked.empty()) {
+    m_parked.push_back(h);
+    return static_cast<std::uint32_t>(m_parked.size() - 1);
+  }
+  const std::uint32_t slot = m_free_parked.back();
+  m_free_parked.pop_back();
+  m_parked[slot] = h;
+  return slot;
 }
 
 void Network::arrived(Channel* channel, int chunk) {
@@ -119,7 +130,9 @@ void Network::arrived(Channel* channel, int chunk) {
 
 void Network::handle(const Event& e) {
   if (e.kind == Event::Kind::recv_now) {
-    m_delivery.deliver(e.handler);
+    const Handler h = m_parked[e.chunk];
+    m_free_parked.push_back(e.chunk);
+    m_delivery.deliver(h);
   } else {
     m_backend->handle(e);
   }

@@ -95,6 +95,8 @@ class Network {
 
  private:
   int mirror_of(int dst) const;
+  // Holds the handler of a receive that completes in a recv_now event; returns its slot.
+  std::uint32_t park(const Handler& h);
 
   std::vector<int> m_dims;
   EventQueue& m_queue;
@@ -102,6 +104,8 @@ class Network {
   std::unique_ptr<NetworkBackend> m_backend;
   bool m_mirror = false;
   std::unordered_map<MsgKey, Channel, MsgKeyHash> m_channels;  // nodes never move
+  std::vector<Handler> m_parked;            // handlers of pending recv_now events, by slot
+  std::vector<std::uint32_t> m_free_parked;  // slots free again
 };
 
 }  // namespace claimcheck::astrasim::sim

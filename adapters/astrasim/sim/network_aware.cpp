@@ -7,6 +7,7 @@
 #include <list>
 #include <map>
 #include <tuple>
+#include <unordered_map>
 
 #include "adapters/astrasim/sim/network.hpp"
 
@@ -23,8 +24,8 @@ struct Link {
 };
 
 struct Chunk {
-  std::uint64_t size = 0;      // bytes
-  std::vector<Link*> hops;     // links to cross, in order
+  std::uint64_t size = 0;                    // bytes
+  const std::vector<Link*>* hops = nullptr;  // links to cross, in order (a cached route)
   std::size_t next = 0;        // the link it is on
   Channel* channel = nullptr;  // the message's matching channel
   int chunk = 0;               // its sequence number there
@@ -33,28 +34,36 @@ struct Chunk {
 class CongestionAware final : public NetworkBackend {
  public:
   CongestionAware(const NetworkConfig& config, EventQueue& queue, Network& front)
-      : m_config(config), m_dims(config.npus_per_dim()), m_queue(queue), m_front(front) {}
+      : m_config(config), m_dims(config.npus_per_dim()), m_queue(queue), m_front(front) {
+    m_total = config.total_npus();
+  }
+  ~CongestionAware() override {
+    for (Chunk* c : m_spare) delete c;
+  }
+  CongestionAware(const CongestionAware&) = delete;
+  CongestionAware& operator=(const CongestionAware&) = delete;
 
   void send(int src, int dst, std::uint64_t size, Channel* channel, int chunk) override {
-    auto* c = new Chunk;
+    Chunk* c = fresh_chunk();
     c->size = size;
-    c->hops = route(src, dst);
+    c->hops = &cached_route(src, dst);
+    c->next = 0;
     c->channel = channel;
     c->chunk = chunk;
-    link_send(c->hops[0], c);
+    link_send((*c->hops)[0], c);
   }
 
   void handle(const Event& e) override {
     if (e.kind == Event::Kind::chunk_hop) {
       auto* c = static_cast<Chunk*>(e.ptr);
       ++c->next;
-      if (c->next == c->hops.size()) {
+      if (c->next == c->hops->size()) {
         Channel* channel = c->channel;
         const int chunk = c->chunk;
-        delete c;
+        m_spare.push_back(c);
         m_front.arrived(channel, chunk);
       } else {
-        link_send(c->hops[c->next], c);
+        link_send((*c->hops)[c->next], c);
       }
     } else if (e.kind == Event::Kind::link_free) {
       auto* l = static_cast<Link*>(e.ptr);
@@ -81,11 +90,29 @@ class CongestionAware final : public NetworkBackend {
   Tick quiet_delay(int src, int dst, std::uint64_t size) override {
     // Store and forward: every link of the route in turn.
     Tick t = 0;
-    for (const Link* l : route(src, dst)) t += static_cast<Tick>(l->latency_ns + static_cast<double>(size) / l->bw_bpns);
+    for (const Link* l : cached_route(src, dst)) {
+      t += static_cast<Tick>(l->latency_ns + static_cast<double>(size) / l->bw_bpns);
+    }
     return t;
   }
 
  private:
+  Chunk* fresh_chunk() {
+    if (m_spare.empty()) return new Chunk;
+    Chunk* c = m_spare.back();
+    m_spare.pop_back();
+    return c;
+  }
+
+  // Routes are fixed: built once per (source, destination).
+  const std::vector<Link*>& cached_route(int src, int dst) {
+    const std::uint64_t key = static_cast<std::uint64_t>(src) * static_cast<std::uint64_t>(m_total) +
+                              static_cast<std::uint64_t>(dst);
+    auto it = m_routes.find(key);
+    if (it == m_routes.end()) it = m_routes.emplace(key, route(src, dst)).first;
+    return it->second;
+  }
+
   std::vector<int> address(int id) const {
     std::vector<int> a(m_dims.size());
     for (std::size_t d = 0; d < m_dims.size(); ++d) {
@@ -173,6 +200,9 @@ class CongestionAware final : public NetworkBackend {
   EventQueue& m_queue;
   Network& m_front;
   std::map<std::tuple<int, int, int, int>, std::unique_ptr<Link>> m_links;  // (dim, line, from, to)
+  std::unordered_map<std::uint64_t, std::vector<Link*>> m_routes;           // src * total + dst
+  std::vector<Chunk*> m_spare;                                               // delivered, for reuse
+  int m_total = 0;
 };
 
 }  // namespace

@@ -19,12 +19,12 @@ class CongestionUnaware final : public NetworkBackend {
     e.time = m_queue.now() + quiet_delay(src, dst, size);
     e.kind = Event::Kind::arrival;
     e.ptr = channel;
-    e.chunk = chunk;
+    e.chunk = static_cast<std::uint32_t>(chunk);
     m_queue.push(e);
   }
 
   void handle(const Event& e) override {
-    if (e.kind == Event::Kind::arrival) m_front.arrived(static_cast<Channel*>(e.ptr), e.chunk);
+    if (e.kind == Event::Kind::arrival) m_front.arrived(static_cast<Channel*>(e.ptr), static_cast<int>(e.chunk));
   }
   void drop(const Event&) override {}
   void release() override {}

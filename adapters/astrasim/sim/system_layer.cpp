@@ -74,7 +74,14 @@ void Engine::dispatch(Npu* n, const SysEvent& e) {
 // ---------------- MemBus / PacketBundle
 
 void Engine::send_bundle(Stream* s, bool processing, std::uint64_t size, bool fast) {
-  auto* b = new Bundle{s, processing, size};
+  Bundle* b = nullptr;
+  if (spare_bundles.empty()) {
+    b = new Bundle{s, processing, size};
+  } else {
+    b = spare_bundles.back();
+    spare_bundles.pop_back();
+    *b = Bundle{s, processing, size};
+  }
   register_event(s->npu, static_cast<Tick>(fast ? k_fast_delay : endpoint_delay),
                  SysEvent{SysEvent::Kind::bundle, b, 0});
 }
@@ -88,7 +95,7 @@ void Engine::bundle_call(Bundle* b) {
     return;
   }
   Stream* s = b->stream;
-  delete b;
+  spare_bundles.push_back(b);
   s->current.algorithm->run(AlgoEvent::general);
 }
 
