@@ -274,7 +274,15 @@ class AstraSimAdapter final : public Adapter {
     if (claim.options.is_object() && claim.options.contains("comm_group")) {
       paths.comm_group = job.sandbox.resolve(job.claim_dir, claim.options["comm_group"].get<std::string>());
     }
-    paths.search_dirs = {job.sandbox.root(), paths.system.parent_path()};
+    // The real tool reads relative custom-collective paths from its working directory: here the
+    // repository root, then the system file's folder and each folder above it (so a checkout of
+    // astra-sim inside the repository works from its own root).
+    paths.search_dirs = {job.sandbox.root()};
+    for (auto dir = paths.system.parent_path(); inside(job.sandbox.root(), dir) || dir == job.sandbox.root();
+         dir = dir.parent_path()) {
+      paths.search_dirs.push_back(dir);
+      if (dir == dir.parent_path()) break;
+    }
     astrasim::FileAccess access;
     const Sandbox& sandbox = job.sandbox;
     access.read = [&sandbox](const std::filesystem::path& p) { return sandbox.read(p); };

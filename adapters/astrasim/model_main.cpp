@@ -21,7 +21,7 @@ constexpr const char* k_usage =
     "  The real binary's spellings are accepted too: --network-configuration, --system-configuration,\n"
     "  --workload-configuration, --remote-memory-configuration, --comm-group-configuration.\n"
     "  Relative custom-collective paths in the system file are read from the working directory\n"
-    "  (as the real tool does), then from the system file's folder.\n";
+    "  (as the real tool does), then from the system file's folder and the folders above it.\n";
 
 // The real binary's option names for the files, and ours.
 const std::map<std::string, std::string> k_aliases = {
@@ -145,7 +145,11 @@ int model_main(const std::vector<std::string>& args, std::ostream& out, std::ost
   paths.workload = values["--workload"];
   if (values.count("--remote-memory")) paths.remote_memory = values["--remote-memory"];
   if (values.count("--comm-group") && values["--comm-group"] != "empty") paths.comm_group = values["--comm-group"];
-  paths.search_dirs = {std::filesystem::current_path(), paths.system.parent_path()};
+  paths.search_dirs = {std::filesystem::current_path()};
+  for (auto dir = std::filesystem::absolute(paths.system).parent_path();; dir = dir.parent_path()) {
+    paths.search_dirs.push_back(dir);
+    if (dir == dir.parent_path()) break;
+  }
   try {
     LoadedInputs loaded = load_inputs(paths, backend, local_files());
     loaded.input.options = options;
