@@ -104,6 +104,14 @@ namespace {
 constexpr int k_rendezvous_tag_offset = 1000000000;
 constexpr std::uint64_t k_rendezvous_bytes = 8192;
 
+Handler make_handler(Handler::Kind kind, Stream* stream, std::size_t node) {
+  Handler h;
+  h.kind = kind;
+  h.stream = stream;
+  h.node = node;
+  return h;
+}
+
 }  // namespace
 
 void Engine::post_send(int src, int dst, int tag, std::uint64_t count, const Handler& h, bool exchange) {
@@ -112,10 +120,8 @@ void Engine::post_send(int src, int dst, int tag, std::uint64_t count, const Han
     return;
   }
   rendezvous.push_back(Rendezvous{true, src, dst, tag, count, exchange, h});
-  Handler wait;
-  wait.kind = Handler::Kind::rendezvous;
-  wait.node = rendezvous.size() - 1;
-  network.recv(src, dst, tag + k_rendezvous_tag_offset, k_rendezvous_bytes, wait);
+  network.recv(src, dst, tag + k_rendezvous_tag_offset, k_rendezvous_bytes,
+               make_handler(Handler::Kind::rendezvous, nullptr, rendezvous.size() - 1));
 }
 
 void Engine::post_recv(int dst, int src, int tag, std::uint64_t count, const Handler& h) {
@@ -124,10 +130,8 @@ void Engine::post_recv(int dst, int src, int tag, std::uint64_t count, const Han
     return;
   }
   rendezvous.push_back(Rendezvous{false, dst, src, tag, count, false, h});
-  Handler wait;
-  wait.kind = Handler::Kind::rendezvous;
-  wait.node = rendezvous.size() - 1;
-  network.send(dst, src, tag + k_rendezvous_tag_offset, k_rendezvous_bytes, wait);
+  network.send(dst, src, tag + k_rendezvous_tag_offset, k_rendezvous_bytes,
+               make_handler(Handler::Kind::rendezvous, nullptr, rendezvous.size() - 1));
 }
 
 void Engine::rendezvous_done(std::size_t index) {
@@ -144,26 +148,15 @@ void Engine::send(Stream* s, int dst, std::uint64_t size, bool exchange) {
 }
 
 void Engine::recv(Stream* s, int src, std::uint64_t size) {
-  Handler h;
-  h.kind = Handler::Kind::stream_recv;
-  h.stream = s;
-  post_recv(s->npu->id, src, collective_tag(s->stream_id), size, h);
+  post_recv(s->npu->id, src, collective_tag(s->stream_id), size, make_handler(Handler::Kind::stream_recv, s, 0));
 }
 
 void Engine::send_node(Stream* s, int dst, std::uint64_t size, int tag, std::uint64_t node) {
-  Handler h;
-  h.kind = Handler::Kind::algorithm_node;
-  h.stream = s;
-  h.node = static_cast<std::size_t>(node);
-  post_send(s->npu->id, dst, tag, size, h);
+  post_send(s->npu->id, dst, tag, size, make_handler(Handler::Kind::algorithm_node, s, static_cast<std::size_t>(node)));
 }
 
 void Engine::recv_node(Stream* s, int src, std::uint64_t size, int tag, std::uint64_t node) {
-  Handler h;
-  h.kind = Handler::Kind::algorithm_node;
-  h.stream = s;
-  h.node = static_cast<std::size_t>(node);
-  post_recv(s->npu->id, src, tag, size, h);
+  post_recv(s->npu->id, src, tag, size, make_handler(Handler::Kind::algorithm_node, s, static_cast<std::size_t>(node)));
 }
 
 void Engine::delay_node(Stream* s, std::uint64_t delay_ns, std::uint64_t node) {
