@@ -1,0 +1,113 @@
+// Searches against the real timeloop-mapper v3.0.3 runs of tests/data/timeloop-mapper: the
+// exhaustive pair's true optimum, linear-pruned's walk reproduced step for step, results that do
+// not depend on the thread count, and best-first at least as good as the real mapper's best.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "adapters/timeloop/inputs.hpp"
+#include "adapters/timeloop/mapper/mapper_inputs.hpp"
+#include "adapters/timeloop/mapper/mapper_main.hpp"
+#include "adapters/timeloop/mapper/mapping_writer.hpp"
+#include "adapters/timeloop/mapper/search.hpp"
+
+namespace claimcheck::timeloop::mapper {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path k_pairs = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop-mapper";
+const fs::path k_cases = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop";
+
+nlohmann::json expected(const std::string& pair) {
+  std::ifstream f(k_pairs / pair / "expected.json");
+  return nlohmann::json::parse(f);
+}
+
+nlohmann::json run_of(const std::string& pair, const std::string& run) {
+  const auto all = expected(pair);
+  for (const auto& r : all["runs"]) {
+    if (r["run"] == run) return r;
+  }
+  return {};
+}
+
+std::vector<std::string> pair_files(const std::string& pair, const std::string& run) {
+  const fs::path inputs = k_cases / expected(pair)["inputs_case"].get<std::string>();
+  return {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
+          (k_pairs / pair / "constraints.yaml").string(), (k_pairs / pair / "runs" / run / "mapper.yaml").string(),
+          (inputs / "ERT.yaml").string()};
+}
+
+struct Searched {
+  MapperInputs in;
+  SearchResult result;
+};
+
+Searched search(const std::string& pair, const std::string& run, unsigned threads = 1,
+                const std::function<void(MapperSettings&)>& adjust = {}) {
+  Searched s{load_mapper_input_files(pair_files(pair, run)), {}};
+  s.in.settings.num_threads = threads;
+  if (adjust) adjust(s.in.settings);
+  const Mapspace space(s.in.base.arch, s.in.base.problem, s.in.constraints);
+  s.result = run_search(s.in.base, space, s.in.settings);
+  return s;
+}
+
+TEST(MapperSearch, ExhaustiveFindsTheToyOptimumAndProvesIt) {
+  const auto s = search("exhaustive_toy_1pe_gemm_64x64x64", "exhaustive_edp_t1_r1");
+  ASSERT_TRUE(s.result.best);
+  const auto exp = run_of("exhaustive_toy_1pe_gemm_64x64x64", "exhaustive_edp_t1_r1")["best_model"];
+  EXPECT_EQ(s.result.best->result.cycles, exp["cycles"].get<std::uint64_t>());
+  EXPECT_DOUBLE_EQ(s.result.best->result.energy, exp["energy_pJ"].get<double>());
+  EXPECT_NEAR(edp_j_cycles(s.result.best->result), 1.2084964229119999, 1e-12);
+  EXPECT_TRUE(s.result.stats.proved_optimal);
+  // The bound: 262144 computes at the MAC energy plus each tensor read (updated) once from DRAM.
+  EXPECT_GT(s.result.lower_bound, 0.0);
+  EXPECT_LE(s.result.lower_bound, metric_value(Metric::edp, s.result.best->result));
+}
+
+TEST(MapperSearch, LinearPrunedRetracesTheRealMappersWalk) {
+  // One thread: the real mapper's counts (valid, tried) and best mapping, exactly.
+  const auto exp = run_of("simple_ws_resnet50_res3_1x1", "linear-pruned_edp_t1_r1");
+  const auto s = search("simple_ws_resnet50_res3_1x1", "linear-pruned_edp_t1_r1");
+  ASSERT_TRUE(s.result.best);
+  EXPECT_EQ(s.result.stats.valid, exp["valid_total"].get<std::uint64_t>());
+  EXPECT_EQ(s.result.stats.tried, exp["tried_total"].get<std::uint64_t>());
+  EXPECT_EQ(s.result.stats.improvements.size(), exp["threads"]["0"]["improvements"].get<std::size_t>());
+  EXPECT_EQ(s.result.best->result.cycles, exp["best_model"]["cycles"].get<std::uint64_t>());
+  EXPECT_NEAR(s.result.best->result.energy, exp["best_model"]["energy_pJ"].get<double>(), 1e-6);
+  EXPECT_EQ(s.result.stats.termination, exp["threads"]["0"]["termination"].get<std::string>());
+}
+
+TEST(MapperSearch, SameBestMappingWithAnyThreadCount) {
+  for (const char* run : {"linear-pruned_edp_t2_r1", "random-pruned_edp_t2_r1"}) {
+    auto limit = [](MapperSettings& m) { m.search_size = 3000; };
+    const auto one = search("simple_ws_resnet50_res3_1x1", run, 1, limit);
+    ASSERT_TRUE(one.result.best) << run;
+    const std::string yaml = mapping_yaml(one.in.base.arch, one.in.base.problem, one.result.best->mapping);
+    for (unsigned threads : {2U, 8U, 2U}) {
+      const auto many = search("simple_ws_resnet50_res3_1x1", run, threads, limit);
+      ASSERT_TRUE(many.result.best) << run;
+      EXPECT_EQ(mapping_yaml(many.in.base.arch, many.in.base.problem, many.result.best->mapping), yaml) << run << " " << threads;
+      EXPECT_EQ(many.result.stats.tried, one.result.stats.tried) << run << " " << threads;
+      EXPECT_EQ(many.result.stats.valid, one.result.stats.valid) << run << " " << threads;
+      EXPECT_EQ(many.result.best->result, one.result.best->result) << run << " " << threads;
+    }
+  }
+}
+
+TEST(MapperSearch, BestFirstBeatsOrMatchesTheRealMapper) {
+  // The real mapper's best EDP on simple_ws over all its runs is 34.1835 J*cycles (linear-pruned).
+  const auto s = search("simple_ws_resnet50_res3_1x1", "random-pruned_edp_t1_r1", 1,
+                        [](MapperSettings& m) { m.algorithm = Algorithm::best_first; });
+  ASSERT_TRUE(s.result.best);
+  EXPECT_LE(edp_j_cycles(s.result.best->result), 34.1835);
+  EXPECT_LE(s.result.lower_bound, metric_value(Metric::edp, s.result.best->result));
+}
+
+}  // namespace
+}  // namespace claimcheck::timeloop::mapper
