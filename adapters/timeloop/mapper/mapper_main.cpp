@@ -35,7 +35,7 @@ std::string sig(double v, int digits = 6) {
 
 nlohmann::json figures(const Result& r) {
   return {{"cycles", r.cycles},
-          {"energy_pj", r.energy},
+          {"energy_pJ", r.energy},
           {"edp_j_cycles", edp_j_cycles(r)},
           {"utilization", r.utilization}};
 }
@@ -82,7 +82,7 @@ nlohmann::json search_to_json(const MapperInputs& in, const Mapspace& space, con
   j["lower_bound"] = {{"metric", metric_name(first)},
                       {"value", first == Metric::edp ? r.lower_bound * 1e-12 : r.lower_bound},
                       {"unit", first == Metric::edp ? "J*cycles" : first == Metric::energy ? "pJ" : first == Metric::delay ? "cycles" : "words"},
-                      {"energy_pj", r.bounds.energy_pj},
+                      {"energy_pJ", r.bounds.energy_pj},
                       {"cycles", r.bounds.min_cycles}};
   if (r.best) {
     nlohmann::json b = figures(r.best->result);

@@ -36,12 +36,11 @@ Loops loops_of(const Problem& problem, const std::vector<Factor>& f, const std::
 }
 
 void list(std::ostringstream& o, const char* key, const std::vector<std::string>& items) {
-  o << "    " << key << ":";
+  o << "    " << key << ":\n";
   if (items.empty()) {
-    o << " []\n";
+    o << "      []\n";
     return;
   }
-  o << "\n";
   for (const auto& i : items) o << "      - " << i << "\n";
 }
 

@@ -3,6 +3,7 @@
 // not depend on the thread count, and best-first at least as good as the real mapper's best.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -13,6 +14,7 @@
 #include "adapters/timeloop/mapper/mapper_main.hpp"
 #include "adapters/timeloop/mapper/mapping_writer.hpp"
 #include "adapters/timeloop/mapper/search.hpp"
+#include "support/support.hpp"
 
 namespace claimcheck::timeloop::mapper {
 namespace {
@@ -107,6 +109,45 @@ TEST(MapperSearch, BestFirstBeatsOrMatchesTheRealMapper) {
   ASSERT_TRUE(s.result.best);
   EXPECT_LE(edp_j_cycles(s.result.best->result), 34.1835);
   EXPECT_LE(s.result.lower_bound, metric_value(Metric::edp, s.result.best->result));
+}
+
+TEST(MapperSearch, CommandFindsAMappingTheModelReevaluatesAlike) {
+  // `claimcheck model timeloop-mapper` with the pair's linear-pruned settings, then the best mapping
+  // it writes evaluated by `claimcheck model timeloop`: the same cycles and energy.
+  const std::string pair = "simple_ws_resnet50_res3_1x1";
+  auto files = pair_files(pair, "linear-pruned_edp_t1_r1");
+  const fs::path out = fs::temp_directory_path() / ("claimcheck-mapper-test-" + std::to_string(::getpid()) + ".yaml");
+  std::vector<std::string> args = {"model", "timeloop-mapper"};
+  args.insert(args.end(), files.begin(), files.end());
+  for (const char* a : {"--format", "json", "--threads", "2", "--mapping-out"}) args.push_back(a);
+  args.push_back(out.string());
+  const test::CliResult r = test::run(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["mapspace"]["IndexFactorization"], 641520);
+  EXPECT_EQ(j["mapspace"]["LoopPermutation"], 25401600);
+  EXPECT_EQ(j["mapspace"]["product"], 130365075456000ULL);
+  EXPECT_EQ(j["search"]["valid"], 15725);
+  EXPECT_EQ(j["search"]["tried"], 19578);
+  EXPECT_NEAR(j["best"]["edp_j_cycles"].get<double>(), 34.1835, 5e-5);
+  EXPECT_GT(j["lower_bound"]["gap"].get<double>(), 0.0);
+  const fs::path inputs = k_cases / pair;
+  const test::CliResult m = test::run({"model", "timeloop", (inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
+                                       out.string(), (inputs / "ERT.yaml").string(), "--format", "json"});
+  fs::remove(out);
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  const auto mj = nlohmann::json::parse(m.out);
+  EXPECT_EQ(mj["cycles"], j["best"]["cycles"]);
+  EXPECT_DOUBLE_EQ(mj["energy_pJ"].get<double>(), j["best"]["energy_pJ"].get<double>());
+}
+
+TEST(MapperSearch, CommandErrors) {
+  EXPECT_EQ(test::run({"model", "timeloop-mapper"}).exit_code, 2);
+  const test::CliResult bad = test::run({"model", "timeloop-mapper", "--format", "jsn", "x.yaml"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "claimcheck: error: unknown format \"jsn\", did you mean \"json\"?\n");
+  EXPECT_EQ(test::run({"model", "timeloop-mapper", "--threads", "0", "x.yaml"}).err,
+            "claimcheck: error: --threads expects a number from 1 to 256, not \"0\"\n");
 }
 
 }  // namespace
