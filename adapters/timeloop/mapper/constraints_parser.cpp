@@ -62,37 +62,50 @@ class Collector {
     }
   }
 
-  // v4: `constraints:` of the architecture node named `name`.
-  void v4_node(const std::string& name, const YNode& node_for_errors, const YNode& c) {
-    require_map(c, c.path);
-    check_keys(c, {"spatial", "temporal", "dataspace", "max_overbooked_proportion"}, c.path);
-    const int level = index_of(m_level_names, name);
+  // v4: one lowered constraint (`kind` temporal, spatial, dataspace, bypass or utilization) on the
+  // flattened level `level`.
+  void v4_constraint(const DirectiveInput& d) {
+    const std::string& kind = d.type;
+    if (kind == "max_overbooked_proportion") fail_at(d.type_at, "unsupported: max_overbooked_proportion (sparse mapping)");
+    const int level = index_of(m_level_names, d.target);
     if (level < 0) {
-      if (name == m_arch.arithmetic.name) return;  // compute nodes carry no constraints in v3.0.3's model
-      fail_at(node_for_errors, "constraints on \"" + name + "\", which is not a storage level",
-              hint_for(name, m_level_names));
+      if (d.target == m_arch.arithmetic.name) return;  // the compute level has no tiling level
+      fail_at(d.target_at, "constraint on \"" + d.target + "\", which is not a storage level",
+              hint_for(d.target, m_level_names));
     }
     const auto s = static_cast<std::size_t>(level);
-    if (auto t = get(c, "temporal")) {
-      require_map(*t, t->path);
-      check_keys(*t, {"factors", "permutation", "no_reuse", "no_temporal_reuse", "default_max_factor",
-                      "default_min_factor", "remainders"},
-                 t->path);
-      loop_constraint(Kind::temporal, s, *t, *t);
-      if (auto nr = get_any(*t, {"no_reuse", "no_temporal_reuse"})) m_out.no_temporal_reuse[level] = data_space_flags(*nr);
+    if (d.bypass_everything) {
+      for (auto& b : m_out.bypass) b[s] = '0';
+      return;
     }
-    if (auto sp = get(c, "spatial")) {
-      require_map(*sp, sp->path);
-      check_keys(*sp, {"factors", "permutation", "split", "no_reuse", "no_link_transfer", "no_multicast_no_reduction",
-                       "default_max_factor", "default_min_factor", "remainders", "min_parallelism"},
-                 sp->path);
-      loop_constraint(Kind::spatial, s, *sp, *sp);
-      if (auto mp = get(*sp, "min_parallelism")) set_min_parallelism(*mp);
+    const YNode& c = d.node;
+    if (get(c, "type") || get(c, "target")) {  // a top-level target list entry, v3-shaped
+      single(c, c);
+      return;
     }
-    if (auto ds = get(c, "dataspace")) {
-      require_map(*ds, ds->path);
-      check_keys(*ds, {"keep", "bypass", "keep_only", "bypass_only"}, ds->path);
-      keep_bypass(s, *ds);
+    if (kind == "temporal") {
+      check_keys(c, {"factors", "permutation", "no_reuse", "no_temporal_reuse", "default_max_factor",
+                     "default_min_factor", "remainders"},
+                 "temporal constraint");
+      loop_constraint(Kind::temporal, s, c, c);
+      if (auto nr = get_any(c, {"no_reuse", "no_temporal_reuse"})) m_out.no_temporal_reuse[static_cast<unsigned>(s)] = data_space_flags(*nr);
+    } else if (kind == "spatial") {
+      check_keys(c, {"factors", "permutation", "split", "no_reuse", "no_link_transfer", "no_multicast_no_reduction",
+                     "default_max_factor", "default_min_factor", "remainders", "min_parallelism"},
+                 "spatial constraint");
+      loop_constraint(Kind::spatial, s, c, c);
+      if (auto n = get(c, "no_link_transfer")) m_out.no_link_transfer[static_cast<unsigned>(s)] = data_space_flags(*n);
+      if (auto n = get_any(c, {"no_multicast_no_reduction", "no_reuse"})) m_out.no_multicast[static_cast<unsigned>(s)] = data_space_flags(*n);
+      if (auto mp = get(c, "min_parallelism")) set_min_parallelism(*mp);
+    } else if (kind == "dataspace" || kind == "bypass" || kind == "datatype") {
+      check_keys(c, {"keep", "bypass", "keep_only", "bypass_only"}, "dataspace constraint");
+      keep_bypass(s, c);
+    } else if (kind == "utilization") {
+      check_keys(c, {"min"}, "utilization constraint");
+      set_min_parallelism(require(c, "min", "utilization constraint"));
+    } else {
+      fail_at(d.type_at, "unknown constraint kind \"" + kind + "\"",
+              hint_for(kind, {"temporal", "spatial", "dataspace", "utilization"}));
     }
   }
 
@@ -329,30 +342,10 @@ class Collector {
   bool m_min_parallelism_set = false;
 };
 
-// v4 architecture trees: every map with a `name` and a `constraints` map is a node's constraints.
-void walk_v4(const YNode& n, Collector& out) {
-  if (n.node.IsMap()) {
-    auto name = get(n, "name");
-    auto c = get(n, "constraints");
-    if (name && c && c->node.IsMap()) {
-      std::string text = as_string(*name);
-      if (auto bracket = text.find('['); bracket != std::string::npos) text = text.substr(0, bracket);
-      out.v4_node(text, *name, *c);
-    }
-    for (auto it = n.node.begin(); it != n.node.end(); ++it) {
-      const std::string key = it->first.as<std::string>();
-      if (key == "constraints") continue;
-      walk_v4(YNode{it->second, n.file, n.path + "." + key}, out);
-    }
-  } else if (n.node.IsSequence()) {
-    for (std::size_t i = 0; i < n.node.size(); ++i) walk_v4(element(n, i), out);
-  }
-}
-
 }  // namespace
 
-Constraints parse_constraints(const MergedRoot& root, const Architecture& arch, const Problem& problem,
-                              std::vector<std::string>& warnings) {
+Constraints parse_constraints(const MergedRoot& root, const std::vector<DirectiveInput>& v4_constraints,
+                              const Architecture& arch, const Problem& problem, std::vector<std::string>& warnings) {
   Collector c(arch, problem, warnings);
   auto arch_node = root.find("architecture");
   if (!arch_node) arch_node = root.find("arch");
@@ -360,8 +353,9 @@ Constraints parse_constraints(const MergedRoot& root, const Architecture& arch, 
     if (auto inner = get(*arch_node, "constraints"); inner && !inner->node.IsNull()) {
       if (inner->node.IsSequence() || get(*inner, "targets")) c.v3_section(*inner);
     }
-    walk_v4(*arch_node, c);
   }
+  for (const auto& d : v4_constraints) c.v4_constraint(d);
+  if (!v4_constraints.empty()) return c.take();  // the lowering already read the top-level lists
   for (const char* key : {"architecture_constraints", "arch_constraints", "mapspace_constraints", "mapspace"}) {
     if (auto n = root.find(key); n && !n->node.IsNull()) {
       if (n->node.IsMap()) {

@@ -95,10 +95,16 @@ TEST(MapperMapspace, HandCountedSizes) {
   EXPECT_EQ(s2.factor_options()[0], c);
 }
 
-TEST(MapperMapspace, V4SpellingsGiveTheSameConstraints) {
-  // The simple_ws pair's constraints written as v4 node constraints (lists, underscore keys) on a
-  // v4-style node tree; the architecture itself is read from the v3 file.
-  const std::string v3 = read(k_pairs / "simple_ws_resnet50_res3_1x1" / "constraints.yaml");
+TEST(MapperMapspace, V4SpellingsGiveTheSameSpace) {
+  // The exhaustive toy pair (DRAM -> 4096-word buffer -> 1 MAC) written in the v4 front end's
+  // format, its constraints on the nodes (lists, `_`-separated permutation suffix as a list, keys
+  // with underscores): the same constraints and mapspace as the v3 files, whose sizes the real
+  // mapper printed (343 x 6 x 1 x 8).
+  const std::string pair = "exhaustive_toy_1pe_gemm_64x64x64";
+  const fs::path inputs = k_cases / "toy_1pe_gemm_64x64x64_tiled";
+  const MapperInputs v3 = load_mapper_input_files(
+      {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(), (k_pairs / pair / "constraints.yaml").string(),
+       (k_pairs / pair / "runs" / "exhaustive_edp_t1_r1" / "mapper.yaml").string(), (inputs / "ERT.yaml").string()});
   const std::string v4 =
       "architecture:\n"
       "  version: 0.4\n"
@@ -108,31 +114,29 @@ TEST(MapperMapspace, V4SpellingsGiveTheSameConstraints) {
       "  - !Component\n"
       "    name: DRAM\n"
       "    class: DRAM\n"
+      "    attributes: {width: 16, block_size: 1, datawidth: 16}\n"
       "    constraints:\n"
       "      dataspace: {keep: [Weights, Inputs, Outputs], bypass: []}\n"
+      "      temporal: {factors: [R=1, S=1, N=1, Q=1], permutation: [R, S, N, Q]}\n"
       "  - !Component\n"
-      "    name: global_buffer\n"
-      "    class: SRAM\n"
-      "    constraints:\n"
-      "      spatial: {factors: [R=1, S=1, N=1, P=1, Q=1], permutation: [M, C, R, S, N, P, Q], split: 1}\n"
-      "  - !Container\n"
-      "    name: PE[0..255]\n"
-      "  - !Component\n"
-      "    name: weight_reg\n"
+      "    name: buffer\n"
       "    class: regfile\n"
+      "    attributes: {depth: 4096, width: 16, block_size: 1, datawidth: 16}\n"
       "    constraints:\n"
-      "      dataspace: {keep_only: [Weights]}\n"
-      "      temporal: {factors: [C=1, M=1, R=1, S=1]}\n"
-      "mapper: {search_size: 10, victory_condition: 5, optimization_metrics: [edp]}\n";
-  const MapperInputs a = from_texts(k_arch, k_problem, v3);
-  const YamlFile f = parse_yaml_text("v4.yaml", v4);
-  const MergedRoot root = merge_roots({f});
-  std::vector<std::string> warnings;
-  EXPECT_EQ(parse_constraints(root, a.base.arch, a.base.problem, warnings), a.constraints);
-  const MapperSettings s = parse_mapper_settings(root, a.base.arch, warnings);
-  EXPECT_EQ(s.search_size, 10u);
-  EXPECT_EQ(s.victory_condition, 5u);
-  EXPECT_EQ(warnings, std::vector<std::string>{});
+      "      temporal: {factors: [R=1, S=1, N=1, Q=1], permutation: [R, S, N, Q]}\n"
+      "  - !Component\n"
+      "    name: mac\n"
+      "    class: intmac\n"
+      "    attributes: {datawidth: 16}\n"
+      "mapper: {algorithm: exhaustive, optimization_metrics: [edp], search_size: 0, victory_condition: 0, timeout: 0}\n";
+  const MapperInputs four = load_mapper_inputs({{"arch4.yaml", v4},
+                                                {"problem.yaml", read(inputs / "problem.yaml")},
+                                                {"ERT.yaml", read(inputs / "ERT.yaml")}});
+  EXPECT_EQ(four.constraints, v3.constraints);
+  EXPECT_EQ(four.settings, v3.settings);
+  const Mapspace space(four.base.arch, four.base.problem, four.constraints);
+  EXPECT_EQ(to_string(space.sizes().product()), "16464");
+  EXPECT_EQ(to_string(space.sizes().loop_permutation), "6");
 }
 
 std::string error_of(const std::string& constraints) {
