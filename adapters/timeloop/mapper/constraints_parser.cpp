@@ -114,7 +114,7 @@ class Collector {
     check_keys(c,
                {"target", "name", "type", "factors", "permutation", "split", "keep", "bypass", "min", "attributes",
                 "no_multicast_no_reduction", "no_link_transfer", "no_temporal_reuse", "remainders",
-                "default_max_factor", "default_min_factor", "proportion", "constraints"},
+                "default_max_factor", "default_min_factor", "proportion", "constraints", "keep_only", "bypass_only"},
                "constraint");
     const YNode type_node = require(c, "type", "constraint");
     const std::string type = as_string(type_node);
@@ -147,7 +147,7 @@ class Collector {
       } else {
         flags("no_temporal_reuse", m_out.no_temporal_reuse);
       }
-    } else if (type == "datatype" || type == "bypass" || type == "bypassing") {
+    } else if (type == "datatype" || type == "bypass" || type == "bypassing" || type == "dataspace") {
       keep_bypass(s, attrs);
     } else if (type == "utilization" || type == "parallelism") {
       if (s != 0) fail_at(*name_node, "parallelism can only be constrained at the innermost storage level");
@@ -156,7 +156,7 @@ class Collector {
       fail_at(type_node, "unsupported: max_overbooked_proportion (sparse mapping)");
     } else {
       fail_at(type_node, "unknown constraint type \"" + type + "\"",
-              hint_for(type, {"temporal", "spatial", "datatype", "bypass", "utilization", "parallelism"}));
+              hint_for(type, {"temporal", "spatial", "datatype", "dataspace", "bypass", "utilization", "parallelism"}));
     }
   }
 
@@ -403,7 +403,8 @@ MapperSettings parse_mapper_settings(const MergedRoot& root, const Architecture&
     return std::nullopt;
   };
   if (auto a = setting("algorithm")) {
-    const std::string name = as_string(*a);
+    std::string name = as_string(*a);
+    std::replace(name.begin(), name.end(), '_', '-');  // v4 spells linear_pruned
     const std::vector<std::string> names = {"exhaustive", "linear-pruned", "random-pruned", "random", "best-first"};
     const int i = index_of(names, name);
     if (i < 0) {
@@ -416,12 +417,10 @@ MapperSettings parse_mapper_settings(const MergedRoot& root, const Architecture&
   }
   std::vector<std::string> raw;
   std::optional<YNode> metric_node;
-  if (auto one = setting("optimization_metric")) {
-    raw = {as_string(*one)};
-    metric_node = one;
-  } else if (auto many = setting("optimization_metrics")) {
-    raw = as_string_list(*many);
-    metric_node = many;
+  // Either key takes one metric or a list (the v4 exercises write `optimization_metric: [delay, energy]`).
+  if (auto n = setting("optimization_metric") ? setting("optimization_metric") : setting("optimization_metrics")) {
+    raw = n->node.IsSequence() ? as_string_list(*n) : std::vector<std::string>{as_string(*n)};
+    metric_node = n;
   } else {
     warnings.push_back("no optimization metric given, using edp");
   }
