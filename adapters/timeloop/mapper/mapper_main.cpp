@@ -73,6 +73,7 @@ nlohmann::json search_to_json(const MapperInputs& in, const Mapspace& space, con
                  {"construction_failures", st.construction_failures},
                  {"capacity_failures", st.capacity_failures},
                  {"evaluations", st.evaluations},
+                 {"analyses", st.analyses},
                  {"factorizations_visited", st.factorizations_visited},
                  {"factorizations_pruned", st.factorizations_pruned},
                  {"improvements", st.improvements.size()},

@@ -230,36 +230,57 @@ class Walker {
   std::uint64_t m_pruned_factorizations = 0;
 };
 
-void evaluate_batch(const Spec& base, std::vector<Candidate>& batch, unsigned threads, std::uint64_t& evaluations) {
-  std::vector<std::size_t> todo;
+// Evaluates the batch's fitting candidates in parallel. Consecutive candidates that differ only in
+// what the levels keep share one loop nest, analysed once (by one thread).
+void evaluate_batch(const Spec& base, std::vector<Candidate>& batch, unsigned threads, SearchStats& stats) {
+  std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) of candidates to evaluate
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (batch[i].status == Status::ok) todo.push_back(i);
+    if (batch[i].status != Status::ok) continue;
+    if (!groups.empty()) {
+      const Candidate& prev = batch[groups.back().second - 1];
+      const bool same_nest = groups.back().second == i && prev.id.factorization == batch[i].id.factorization &&
+                             prev.id.permutation == batch[i].id.permutation && prev.id.spatial == batch[i].id.spatial;
+      if (same_nest) {
+        groups.back().second = i + 1;
+        continue;
+      }
+    }
+    groups.emplace_back(i, i + 1);
   }
-  evaluations += todo.size();
   std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> evaluations{0}, analyses{0};
   auto work = [&]() {
     Spec spec = base;
-    for (std::size_t k = next++; k < todo.size(); k = next++) {
-      Candidate& c = batch[todo[k]];
-      spec.mapping = *c.mapping;
-      Evaluation ev = evaluate(spec);
-      if (ev.result) {
-        c.result = std::move(ev.result);
-      } else {
-        c.status = Status::capacity_failure;
-        c.unsupported = ev.unsupported;
+    for (std::size_t k = next++; k < groups.size(); k = next++) {
+      spec.mapping = *batch[groups[k].first].mapping;
+      const NestResult analysed = analyze_mapping(spec);
+      ++analyses;
+      for (std::size_t i = groups[k].first; i < groups[k].second; ++i) {
+        Candidate& c = batch[i];
+        if (c.status != Status::ok) continue;
+        spec.mapping = *c.mapping;
+        Evaluation ev = evaluate(spec, analysed);
+        ++evaluations;
+        if (ev.result) {
+          c.result = std::move(ev.result);
+        } else {
+          c.status = Status::capacity_failure;
+          c.unsupported = ev.unsupported;
+        }
       }
     }
   };
-  const unsigned n = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(todo.size())));
+  const unsigned n = std::max(1U, std::min<unsigned>(threads, static_cast<unsigned>(groups.size())));
   if (n <= 1) {
     work();
-    return;
+  } else {
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
   }
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
+  stats.evaluations += evaluations;
+  stats.analyses += analyses;
 }
 
 }  // namespace
@@ -386,7 +407,7 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
       if (c.status == Status::ok) ++pending;
       batch.push_back(std::move(c));
     }
-    evaluate_batch(base, batch, settings.num_threads, st.evaluations);
+    evaluate_batch(base, batch, settings.num_threads, st);
 
     // Consume in order, as one thread of the real mapper would.
     for (auto& cand : batch) {

@@ -45,7 +45,8 @@ struct SearchStats {
   std::uint64_t valid = 0;              // evaluated and fitting
   std::uint64_t construction_failures = 0;  // fanout or parallelism
   std::uint64_t capacity_failures = 0;  // the model (or its pre-check) refused the mapping
-  std::uint64_t evaluations = 0;        // full model evaluations (including speculative ones)
+  std::uint64_t evaluations = 0;        // model evaluations (including speculative ones)
+  std::uint64_t analyses = 0;           // loop-nest analyses (keep/bypass variants share one)
   std::uint64_t factorizations_visited = 0;
   std::uint64_t factorizations_pruned = 0;  // skipped because their bound could not beat the best
   bool proved_optimal = false;          // every mapping not visited has a bound >= the best
