@@ -347,31 +347,33 @@ class Collector {
 Constraints parse_constraints(const MergedRoot& root, const std::vector<DirectiveInput>& v4_constraints,
                               const Architecture& arch, const Problem& problem, std::vector<std::string>& warnings) {
   Collector c(arch, problem, warnings);
-  auto arch_node = root.find("architecture");
-  if (!arch_node) arch_node = root.find("arch");
-  if (arch_node) {
-    if (auto inner = get(*arch_node, "constraints"); inner && !inner->node.IsNull()) {
-      if (inner->node.IsSequence() || get(*inner, "targets")) c.v3_section(*inner);
-    }
-  }
   for (const auto& d : v4_constraints) c.v4_constraint(d);
   if (!v4_constraints.empty()) return c.take();  // the lowering already read the top-level lists
-  for (const char* key : {"architecture_constraints", "arch_constraints", "mapspace_constraints", "mapspace"}) {
-    if (auto n = root.find(key); n && !n->node.IsNull()) {
-      if (n->node.IsMap()) {
-        if (auto tmpl = get(*n, "template"); tmpl && as_string(*tmpl) != "uber") {
-          fail_at(*tmpl, "unsupported mapspace template \"" + as_string(*tmpl) + "\"", "claimcheck implements uber");
-        }
-        if (get(*n, "template") && !get(*n, "targets") && !get(*n, "constraints")) continue;
-        YNode section = *n;
-        if (get(*n, "template")) {
-          // Only the list matters once the template is checked.
-          section = get(*n, "targets") ? *get(*n, "targets") : *get(*n, "constraints");
-        }
-        c.v3_section(section);
-      } else {
-        c.v3_section(*n);
+  // Like the real mapper: one architecture-constraints section (the architecture's own
+  // `constraints`, else `arch_constraints`, else `architecture_constraints`) and one mapspace
+  // section (`mapspace`, else `mapspace_constraints`).
+  auto arch_node = root.find("architecture");
+  if (!arch_node) arch_node = root.find("arch");
+  std::optional<YNode> arch_section;
+  if (arch_node) {
+    if (auto inner = get(*arch_node, "constraints"); inner && !inner->node.IsNull()) arch_section = inner;
+  }
+  if (!arch_section) arch_section = root.find("arch_constraints");
+  if (!arch_section) arch_section = root.find("architecture_constraints");
+  std::optional<YNode> mapspace_section = root.find("mapspace");
+  if (!mapspace_section) mapspace_section = root.find("mapspace_constraints");
+  for (const auto& n : {mapspace_section, arch_section}) {
+    if (!n || n->node.IsNull()) continue;
+    if (n->node.IsMap()) {
+      check_keys(*n, {"targets", "constraints", "version", "template"}, n->path);
+      if (auto tmpl = get(*n, "template"); tmpl && as_string(*tmpl) != "uber") {
+        fail_at(*tmpl, "unsupported mapspace template \"" + as_string(*tmpl) + "\"", "claimcheck implements uber");
       }
+      auto list = get_any(*n, {"targets", "constraints"});
+      if (!list || list->node.IsNull()) continue;
+      c.v3_section(*list);
+    } else {
+      c.v3_section(*n);
     }
   }
   return c.take();

@@ -1,5 +1,7 @@
 #include "adapters/timeloop/mapper/search.hpp"
 
+#include <time.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -358,6 +360,12 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
                         const SearchOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   auto elapsed = [&]() { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  auto thread_cpu = []() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+  };
+  const double cpu_start = thread_cpu();
   SearchResult out;
   out.bounds = compute_bounds(base, space);
   out.lower_bound = metric_bound(settings.metrics.front(), out.bounds, out.bounds.min_cycles);
@@ -463,7 +471,7 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
       if (!out.best || is_better(*cand.result, out.best->result, settings.metrics)) {
         out.best = Found{cand.id, std::move(*cand.mapping), std::move(*cand.result)};
         since_update = 0;
-        Improvement imp{st.tried, st.valid, metric_value(first, out.best->result), elapsed()};
+        Improvement imp{st.tried, st.valid, metric_value(first, out.best->result), elapsed(), thread_cpu() - cpu_start};
         st.improvements.push_back(imp);
         if (options.on_improvement) options.on_improvement(imp);
       } else if (settings.penalize_consecutive_bypass_fails || !only_bypass_changed) {
@@ -482,13 +490,15 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
       }
       break;
     }
-    if (options.max_seconds > 0 && elapsed() >= options.max_seconds) {
+    if ((options.max_seconds > 0 && elapsed() >= options.max_seconds) ||
+        (options.max_cpu_seconds > 0 && thread_cpu() - cpu_start >= options.max_cpu_seconds)) {
       st.termination = "time limit reached.";
       break;
     }
   }
   st.factorizations_pruned += walker.pruned_factorizations();
   st.seconds = elapsed();
+  st.cpu_seconds = thread_cpu() - cpu_start;
   return out;
 }
 

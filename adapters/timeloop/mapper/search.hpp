@@ -38,6 +38,7 @@ struct Improvement {
   std::uint64_t valid = 0;
   double metric = 0.0;       // first metric's value
   double seconds = 0.0;      // wall time since the search began (informative only)
+  double cpu_seconds = 0.0;  // CPU time of the calling thread since then (one-thread searches)
 };
 
 struct SearchStats {
@@ -53,6 +54,7 @@ struct SearchStats {
   std::string termination;              // why the search stopped
   std::vector<Improvement> improvements;
   double seconds = 0.0;                 // wall time (informative only)
+  double cpu_seconds = 0.0;             // CPU time of the calling thread (all of it with one thread)
 };
 
 struct SearchResult {
@@ -65,7 +67,8 @@ struct SearchResult {
 // Options outside the settings: a wall-clock limit (benchmarks only: it makes results depend on
 // the machine) and the batch size of parallel evaluation (results do not depend on it).
 struct SearchOptions {
-  double max_seconds = 0.0;       // 0 = none
+  double max_seconds = 0.0;       // wall time; 0 = none
+  double max_cpu_seconds = 0.0;   // CPU time of the calling thread (one-thread searches); 0 = none
   std::size_t batch = 256;        // valid mappings evaluated per parallel batch
   std::function<void(const Improvement&)> on_improvement;
 };

@@ -12,31 +12,20 @@
 #include "adapters/timeloop/mapper/mapper_inputs.hpp"
 #include "adapters/timeloop/mapper/mapspace.hpp"
 #include "core/diagnostics.hpp"
+#include "mapper_pairs.hpp"
 
 namespace claimcheck::timeloop::mapper {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path k_pairs = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop-mapper";
-const fs::path k_cases = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop";
+using test_pairs::expected;
+using test_pairs::k_cases;
+using test_pairs::k_pairs;
+using test_pairs::pair_files;
+using test_pairs::read;
 
-std::string read(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
 
-nlohmann::json expected(const std::string& pair) { return nlohmann::json::parse(read(k_pairs / pair / "expected.json")); }
-
-// The files of a pair, in timeloop-mapper's order: arch, problem, constraints, settings, ERT.
-std::vector<std::string> pair_files(const std::string& pair, const std::string& run) {
-  const fs::path inputs = k_cases / expected(pair)["inputs_case"].get<std::string>();
-  return {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
-          (k_pairs / pair / "constraints.yaml").string(), (k_pairs / pair / "runs" / run / "mapper.yaml").string(),
-          (inputs / "ERT.yaml").string()};
-}
 
 TEST(MapperMapspace, SizesEqualTheRealMapperOnEveryPair) {
   int pairs = 0;

@@ -14,6 +14,7 @@
 #include "adapters/timeloop/mapper/mapper_main.hpp"
 #include "adapters/timeloop/mapper/mapping_writer.hpp"
 #include "adapters/timeloop/mapper/search.hpp"
+#include "mapper_pairs.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck::timeloop::mapper {
@@ -21,13 +22,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path k_pairs = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop-mapper";
-const fs::path k_cases = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop";
+using test_pairs::expected;
+using test_pairs::k_cases;
+using test_pairs::k_pairs;
+using test_pairs::pair_files;
+using test_pairs::read;
 
-nlohmann::json expected(const std::string& pair) {
-  std::ifstream f(k_pairs / pair / "expected.json");
-  return nlohmann::json::parse(f);
-}
 
 nlohmann::json run_of(const std::string& pair, const std::string& run) {
   const auto all = expected(pair);
@@ -37,12 +37,6 @@ nlohmann::json run_of(const std::string& pair, const std::string& run) {
   return {};
 }
 
-std::vector<std::string> pair_files(const std::string& pair, const std::string& run) {
-  const fs::path inputs = k_cases / expected(pair)["inputs_case"].get<std::string>();
-  return {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
-          (k_pairs / pair / "constraints.yaml").string(), (k_pairs / pair / "runs" / run / "mapper.yaml").string(),
-          (inputs / "ERT.yaml").string()};
-}
 
 struct Searched {
   MapperInputs in;
