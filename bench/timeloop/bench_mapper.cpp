@@ -63,7 +63,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) pairs.emplace_back(argv[i]);
   if (pairs.empty()) {
     for (const auto& e : fs::directory_iterator(CLAIMCHECK_MAPPER_PAIRS)) {
-      if (e.is_directory()) pairs.push_back(e.path());
+      if (e.is_directory() && fs::exists(e.path() / "constraints.yaml")) pairs.push_back(e.path());
     }
     std::sort(pairs.begin(), pairs.end());
   }

@@ -395,7 +395,8 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
     walker.set_cycle_cutoff(c);
   };
 
-  std::uint64_t invalid_run = 0;        // Timeloop's invalid_mappings_mapcnstr + invalid_mappings_eval
+  std::uint64_t invalid_fanout = 0;     // Timeloop's invalid_mappings_mapcnstr (since the last valid mapping)
+  std::uint64_t invalid_capacity = 0;   // Timeloop's invalid_mappings_eval
   std::uint64_t since_update = 0;       // valid mappings since the last improvement
   std::optional<PointId> previous;
   bool skipping_factorization = false;  // the consumer's own bound pruning of the current factorization
@@ -430,8 +431,10 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
         finished = true;
         break;
       }
-      if (invalid_run > 0 && invalid_run == settings.timeout) {
-        st.termination = std::to_string(settings.timeout) + " invalid mappings found since the last valid mapping, terminating search.";
+      if (invalid_fanout + invalid_capacity > 0 && invalid_fanout + invalid_capacity == settings.timeout) {
+        st.termination = std::to_string(settings.timeout) + " invalid mappings (" + std::to_string(invalid_fanout) +
+                         " fanout, " + std::to_string(invalid_capacity) +
+                         " capacity) found since the last valid mapping, terminating search.";
         finished = true;
         break;
       }
@@ -458,16 +461,17 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
       ++st.tried;
       if (cand.status == Status::construction_failure) {
         ++st.construction_failures;
-        ++invalid_run;
+        ++invalid_fanout;
         continue;
       }
       if (cand.status == Status::capacity_failure) {
         ++st.capacity_failures;
-        if (settings.penalize_consecutive_bypass_fails || !only_bypass_changed) ++invalid_run;
+        if (settings.penalize_consecutive_bypass_fails || !only_bypass_changed) ++invalid_capacity;
         continue;
       }
       ++st.valid;
-      invalid_run = 0;
+      invalid_fanout = 0;
+      invalid_capacity = 0;
       if (!out.best || is_better(*cand.result, out.best->result, settings.metrics)) {
         out.best = Found{cand.id, std::move(*cand.mapping), std::move(*cand.result)};
         since_update = 0;

@@ -30,7 +30,7 @@ using test_pairs::read;
 TEST(MapperMapspace, SizesEqualTheRealMapperOnEveryPair) {
   int pairs = 0;
   for (const auto& e : fs::directory_iterator(k_pairs)) {
-    if (!e.is_directory()) continue;
+    if (!e.is_directory() || !fs::exists(e.path() / "constraints.yaml")) continue;  // sizes/, walks/: other runs
     const std::string pair = e.path().filename().string();
     const auto exp = expected(pair);
     const std::string run = exp["runs"][0]["run"].get<std::string>();
@@ -48,6 +48,32 @@ TEST(MapperMapspace, SizesEqualTheRealMapperOnEveryPair) {
     ++pairs;
   }
   EXPECT_GE(pairs, 2);
+}
+
+TEST(MapperMapspace, SizesEqualTheRealMapperOnEveryReferenceCase) {
+  // 30 runs of the real mapper (tests/data/timeloop-mapper/sizes): every architecture and problem of
+  // the model reference cases, without constraints and with constraints that fix, bound (<=, >=)
+  // and order factors and keep/bypass data spaces.
+  const auto all = nlohmann::json::parse(read(k_pairs / "sizes" / "expected.json"));
+  ASSERT_GE(all.size(), 30u);
+  for (const auto& [key, exp] : all.items()) {
+    const fs::path inputs = k_cases / exp["inputs_case"].get<std::string>();
+    std::vector<std::string> files = {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
+                                      (k_pairs / "sizes" / key / "constraints.yaml").string(),
+                                      (k_pairs / "sizes" / key / "mapper.yaml").string()};
+    if (fs::exists(inputs / "ERT.yaml")) files.push_back((inputs / "ERT.yaml").string());
+    const MapperInputs in = load_mapper_input_files(files);
+    const Mapspace space(in.base.arch, in.base.problem, in.constraints);
+    const auto& z = exp["sizes"];
+    EXPECT_EQ(to_string(space.sizes().index_factorization), std::to_string(z["IndexFactorization"].get<std::uint64_t>())) << key;
+    EXPECT_EQ(to_string(space.sizes().loop_permutation), std::to_string(z["LoopPermutation"].get<std::uint64_t>())) << key;
+    EXPECT_EQ(to_string(space.sizes().spatial), std::to_string(z["Spatial"].get<std::uint64_t>())) << key;
+    EXPECT_EQ(to_string(space.sizes().datatype_bypass), std::to_string(z["DatatypeBypass"].get<std::uint64_t>())) << key;
+    for (std::size_t d = 0; d < in.base.problem.shape.dimensions.size(); ++d) {
+      EXPECT_EQ(space.factor_options()[d], exp["factorization_options"][in.base.problem.shape.dimensions[d]].get<std::uint64_t>())
+          << key;
+    }
+  }
 }
 
 MapperInputs from_texts(const std::string& arch, const std::string& problem, const std::string& constraints) {

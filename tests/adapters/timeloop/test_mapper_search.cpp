@@ -79,6 +79,36 @@ TEST(MapperSearch, LinearPrunedRetracesTheRealMappersWalk) {
   EXPECT_EQ(s.result.stats.termination, exp["threads"]["0"]["termination"].get<std::string>());
 }
 
+TEST(MapperSearch, LinearPrunedRetracesTheRealMapperOnOtherCases) {
+  // tests/data/timeloop-mapper/walks: real linear-pruned runs on other architectures and problems,
+  // one ending in the space, one at the victory condition, one (a 32x32 systolic array) at the
+  // timeout before any valid mapping. Same counts, termination and best mapping, to the byte.
+  const auto all = nlohmann::json::parse(read(k_pairs / "walks" / "expected.json"));
+  ASSERT_GE(all.size(), 3u);
+  for (const auto& [name, exp] : all.items()) {
+    const fs::path dir = k_pairs / "walks" / name;
+    const fs::path inputs = k_cases / exp["inputs_case"].get<std::string>();
+    std::vector<std::string> files = {(inputs / "arch.yaml").string(), (inputs / "problem.yaml").string(),
+                                      (dir / "constraints.yaml").string(), (dir / "mapper.yaml").string()};
+    if (fs::exists(inputs / "ERT.yaml")) files.push_back((inputs / "ERT.yaml").string());
+    MapperInputs in = load_mapper_input_files(files);
+    const Mapspace space(in.base.arch, in.base.problem, in.constraints);
+    const SearchResult r = run_search(in.base, space, in.settings);
+    EXPECT_EQ(r.stats.termination, exp["termination"].get<std::string>()) << name;
+    EXPECT_EQ(r.stats.valid, exp["valid"].get<std::uint64_t>()) << name;
+    if (exp.contains("tried")) {
+      EXPECT_EQ(r.stats.tried, exp["tried"].get<std::uint64_t>()) << name;
+    }
+    const std::string real = read(dir / "timeloop-mapper.map.yaml");
+    if (exp["valid"].get<std::uint64_t>() == 0) {
+      EXPECT_FALSE(r.best) << name;
+      continue;
+    }
+    ASSERT_TRUE(r.best) << name;
+    EXPECT_EQ(mapping_yaml(in.base.arch, in.base.problem, r.best->mapping), real + "\n") << name;
+  }
+}
+
 TEST(MapperSearch, SameBestMappingWithAnyThreadCount) {
   for (const char* run : {"linear-pruned_edp_t2_r1", "random-pruned_edp_t2_r1"}) {
     auto limit = [](MapperSettings& m) { m.search_size = 3000; };
