@@ -346,13 +346,15 @@ class TimeloopAdapter final : public Adapter {
     if (claim.options.is_object() && claim.options.contains("engine") && claim.options["engine"].is_string()) {
       engine = claim.options["engine"].get<std::string>();
     }
-    if (timeloop::mapper::is_search_metric(claim.metric)) return timeloop::mapper::measure_search(claim.metric, texts, files);
-    if (engine == "real") return run_real(job, files);
     timeloop::LoadOptions load;
     if (claim.options.is_object() && claim.options.contains("semantics") && claim.options["semantics"].is_string()) {
       load.semantics = claim.options["semantics"].get<std::string>() == "v4" ? timeloop::Semantics::v4
                                                                               : timeloop::Semantics::v3_0_3;
     }
+    if (timeloop::mapper::is_search_metric(claim.metric)) {
+      return timeloop::mapper::measure_search(claim.metric, texts, files, load.semantics);
+    }
+    if (engine == "real") return run_real(job, files);
     const timeloop::Spec spec = timeloop::load_spec(texts, load);
     const timeloop::Evaluation ev = timeloop::evaluate(spec);
     if (!ev.unsupported.empty()) {

@@ -15,7 +15,11 @@ namespace {
 const std::vector<std::string> k_metrics = {"search.best_edp", "search.best_energy", "search.best_cycles",
                                             "search.given_above_best", "search.gap_to_bound"};
 
-constexpr const char* k_version = "claimcheck native Timeloop-style mapper 1 (Timeloop v3.0.3 uber mapspace)";
+// The mapper's version and the semantics of the model under it.
+std::string version_of(Semantics s) {
+  return std::string("claimcheck native Timeloop-style mapper 1 (Timeloop v3.0.3 uber mapspace; model with ") +
+         (s == Semantics::v4 ? "Timeloop v4" : "Timeloop v3.0.3") + " semantics)";
+}
 
 std::string fmt(double x) {
   std::ostringstream s;
@@ -48,8 +52,9 @@ std::vector<MetricInfo> search_metric_infos() {
 }
 
 Outcome measure_search(const std::string& metric, const std::vector<InputText>& texts,
-                       const std::vector<std::filesystem::path>& files) {
-  const MapperInputs in = load_mapper_inputs(texts);
+                       const std::vector<std::filesystem::path>& files, std::optional<Semantics> semantics) {
+  MapperInputs in = load_mapper_inputs(texts);
+  if (semantics) in.base.semantics = *semantics;
   std::optional<Mapspace> space;
   try {
     space.emplace(in.base.arch, in.base.problem, in.constraints);
@@ -66,7 +71,7 @@ Outcome measure_search(const std::string& metric, const std::vector<InputText>& 
   const Metric first = in.settings.metrics.front();
   Measurement m;
   m.files = files;
-  m.tool_version = k_version;
+  m.tool_version = version_of(in.base.semantics);
   m.warnings = in.warnings;
   if (metric == "search.best_edp") {
     m.value = edp_j_cycles(b);

@@ -10,6 +10,7 @@
 //   search.gap_to_bound      how far the best found is above the search's lower bound, %
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +24,8 @@ bool is_search_metric(const std::string& metric);
 std::string check_search_metric(const std::string& metric, std::string& hint);
 std::vector<MetricInfo> search_metric_infos();
 
+// `semantics` overrides the model semantics the inputs imply (the claim's options.semantics).
 Outcome measure_search(const std::string& metric, const std::vector<InputText>& texts,
-                       const std::vector<std::filesystem::path>& files);
+                       const std::vector<std::filesystem::path>& files, std::optional<Semantics> semantics = {});
 
 }  // namespace claimcheck::timeloop::mapper
