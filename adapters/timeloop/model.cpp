@@ -211,7 +211,16 @@ void add_leakage(const Spec& spec, Result& r) {
 
 }  // namespace
 
-Evaluation evaluate(const Spec& spec) {
+NestResult analyze_mapping(const Spec& spec) {
+  NestResult r;
+  r.nest = build_loop_nest(spec.arch, spec.problem, spec.mapping);
+  r.analysis = analyze_nest(r.nest, spec.problem);
+  return r;
+}
+
+Evaluation evaluate(const Spec& spec) { return evaluate(spec, analyze_mapping(spec)); }
+
+Evaluation evaluate(const Spec& spec, const NestResult& analysed) {
   const auto& arch = spec.arch;
   const auto& shape = spec.problem.shape;
   const std::size_t num_levels = arch.storage.size();
@@ -233,8 +242,8 @@ Evaluation evaluate(const Spec& spec) {
     }
   }
 
-  const LoopNest nest = build_loop_nest(arch, spec.problem, spec.mapping);
-  const NestAnalysis na = analyze_nest(nest, spec.problem);
+  const LoopNest& nest = analysed.nest;
+  const NestAnalysis& na = analysed.analysis;
 
   // Spatial expansion above each storage level (and the arithmetic level).
   std::vector<std::uint64_t> x_exp(num_levels, 1), y_exp(num_levels, 1);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "adapters/timeloop/nest_analysis.hpp"
 #include "adapters/timeloop/spec.hpp"
 
 namespace claimcheck::timeloop {
@@ -85,5 +86,18 @@ struct Evaluation {
 };
 
 Evaluation evaluate(const Spec& spec);
+
+// The loop nest of a mapping and its analysis: the part of an evaluation that does not depend on
+// which data spaces each level keeps. A mapper evaluating the keep/bypass variants of one loop
+// nest analyses it once.
+struct NestResult {
+  LoopNest nest;
+  NestAnalysis analysis;
+};
+NestResult analyze_mapping(const Spec& spec);
+
+// evaluate(spec), given analyze_mapping() of a spec whose mapping differs from spec's at most in
+// what the levels keep.
+Evaluation evaluate(const Spec& spec, const NestResult& analysed);
 
 }  // namespace claimcheck::timeloop

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "adapters/timeloop/inputs.hpp"
+#include "adapters/timeloop/mapper/search_claim.hpp"
 #include "adapters/timeloop/model.hpp"
 
 namespace claimcheck {
@@ -56,6 +57,7 @@ std::string did_you_mean(const std::string& word, const std::vector<std::string>
 
 // A problem with the metric's name, or "" when well-formed.
 std::string check_metric_name(const std::string& metric, std::string& hint) {
+  if (mapper::is_search_metric(metric)) return mapper::check_search_metric(metric, hint);
   for (const auto& m : k_fixed_metrics) {
     if (metric == m) return {};
   }
@@ -266,7 +268,7 @@ class TimeloopAdapter final : public Adapter {
   std::string version() const override { return "2"; }
 
   std::vector<MetricInfo> metrics() const override {
-    return {
+    std::vector<MetricInfo> out = {
         {"cycles", "cycles", "total cycles (max over levels, after bandwidth throttling)"},
         {"energy", "pJ", "total energy of all levels"},
         {"energy_per_compute", "pJ/compute", "total energy over computes (the tool's pJ/Compute)"},
@@ -283,6 +285,8 @@ class TimeloopAdapter final : public Adapter {
         {"dynamic_energy.<level>", "pJ", "energy of one level without leakage"},
         {"energy_per_compute.<level>", "pJ/compute", "one level's energy over computes (a row of fJ/Compute)"},
     };
+    for (auto& m : timeloop::mapper::search_metric_infos()) out.push_back(std::move(m));
+    return out;
   }
 
   std::vector<Mode> modes() const override { return {Mode::run, Mode::reread}; }
@@ -342,12 +346,15 @@ class TimeloopAdapter final : public Adapter {
     if (claim.options.is_object() && claim.options.contains("engine") && claim.options["engine"].is_string()) {
       engine = claim.options["engine"].get<std::string>();
     }
-    if (engine == "real") return run_real(job, files);
     timeloop::LoadOptions load;
     if (claim.options.is_object() && claim.options.contains("semantics") && claim.options["semantics"].is_string()) {
       load.semantics = claim.options["semantics"].get<std::string>() == "v4" ? timeloop::Semantics::v4
                                                                               : timeloop::Semantics::v3_0_3;
     }
+    if (timeloop::mapper::is_search_metric(claim.metric)) {
+      return timeloop::mapper::measure_search(claim.metric, texts, files, load.semantics);
+    }
+    if (engine == "real") return run_real(job, files);
     const timeloop::Spec spec = timeloop::load_spec(texts, load);
     const timeloop::Evaluation ev = timeloop::evaluate(spec);
     if (!ev.unsupported.empty()) {

@@ -6,6 +6,7 @@
 #include "adapters/command/command_adapter.hpp"
 #include "adapters/neusight/neusight_adapter.hpp"
 #include "adapters/roofline/roofline_adapter.hpp"
+#include "adapters/timeloop/mapper/mapper_main.hpp"
 #include "adapters/timeloop/model_main.hpp"
 #include "adapters/timeloop/timeloop_adapter.hpp"
 #include "adapters/vidur/vidur_adapter.hpp"
@@ -40,6 +41,8 @@ const Adapter* find_adapter(std::string_view name) {
 }
 
 ModelMain find_model(std::string_view tool) {
+  // Native commands that are not an adapter of their own.
+  if (tool == "timeloop-mapper") return &timeloop::mapper::mapper_main;
   for (const auto& entry : registry()) {
     if (entry.adapter->name() == tool) return entry.model_main;
   }

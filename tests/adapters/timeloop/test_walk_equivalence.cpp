@@ -13,6 +13,7 @@
 #include "adapters/timeloop/inputs.hpp"
 #include "adapters/timeloop/nest_analysis.hpp"
 #include "case_inputs.hpp"
+#include "nest_compare.hpp"
 
 namespace claimcheck::timeloop {
 namespace {
@@ -81,25 +82,6 @@ Mapping random_mapping(const Spec& spec, std::mt19937_64& rng) {
   return m;
 }
 
-void expect_same(const NestAnalysis& fast, const NestAnalysis& sets, const std::string& what) {
-  EXPECT_EQ(fast.compute_accesses, sets.compute_accesses) << what;
-  EXPECT_EQ(fast.compute_replication, sets.compute_replication) << what;
-  EXPECT_EQ(fast.max_temporal_iterations, sets.max_temporal_iterations) << what;
-  ASSERT_EQ(fast.tiles.size(), sets.tiles.size()) << what;
-  for (std::size_t p = 0; p < fast.tiles.size(); ++p) {
-    ASSERT_EQ(fast.tiles[p].size(), sets.tiles[p].size()) << what;
-    for (std::size_t l = 0; l < fast.tiles[p].size(); ++l) {
-      const LoopTile& a = fast.tiles[p][l];
-      const LoopTile& b = sets.tiles[p][l];
-      const std::string where = what + ", data space " + std::to_string(p) + ", loop " + std::to_string(l);
-      EXPECT_EQ(a.size, b.size) << where;
-      EXPECT_EQ(a.accesses, b.accesses) << where;
-      EXPECT_EQ(a.link_transfers, b.link_transfers) << where;
-      EXPECT_EQ(a.replication_factor, b.replication_factor) << where;
-      EXPECT_EQ(a.fanout, b.fanout) << where;
-    }
-  }
-}
 
 TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
   const fs::path data = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop";
@@ -119,7 +101,7 @@ TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
       const NestAnalysis sets = analyze_nest(nest, spec.problem, true);
       if (sets.imperfect) continue;  // residual factors always take the point-set walk
       const NestAnalysis fast = analyze_nest(nest, spec.problem);
-      expect_same(fast, sets, dir.filename().string() + " mapping " + std::to_string(k));
+      expect_same_analysis(fast, sets, dir.filename().string() + " mapping " + std::to_string(k));
       ++compared;
       if (::testing::Test::HasFailure()) return;
     }

@@ -1,0 +1,33 @@
+#pragma once
+// Holds two analyses of one loop nest equal, loop level by loop level (the corner walk against the
+// point-set walk, in the walk-equivalence tests).
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "adapters/timeloop/nest_analysis.hpp"
+
+namespace claimcheck::timeloop {
+
+inline void expect_same_analysis(const NestAnalysis& fast, const NestAnalysis& sets, const std::string& what) {
+  EXPECT_EQ(fast.compute_accesses, sets.compute_accesses) << what;
+  EXPECT_EQ(fast.compute_replication, sets.compute_replication) << what;
+  EXPECT_EQ(fast.max_temporal_iterations, sets.max_temporal_iterations) << what;
+  ASSERT_EQ(fast.tiles.size(), sets.tiles.size()) << what;
+  for (std::size_t p = 0; p < fast.tiles.size(); ++p) {
+    ASSERT_EQ(fast.tiles[p].size(), sets.tiles[p].size()) << what;
+    for (std::size_t l = 0; l < fast.tiles[p].size(); ++l) {
+      const LoopTile& a = fast.tiles[p][l];
+      const LoopTile& b = sets.tiles[p][l];
+      const std::string where = what + ", data space " + std::to_string(p) + ", loop " + std::to_string(l);
+      EXPECT_EQ(a.size, b.size) << where;
+      EXPECT_EQ(a.accesses, b.accesses) << where;
+      EXPECT_EQ(a.link_transfers, b.link_transfers) << where;
+      EXPECT_EQ(a.replication_factor, b.replication_factor) << where;
+      EXPECT_EQ(a.fanout, b.fanout) << where;
+    }
+  }
+}
+
+}  // namespace claimcheck::timeloop
