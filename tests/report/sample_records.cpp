@@ -22,7 +22,7 @@ ClaimResult base_claim(const std::string& id) {
   ClaimResult c;
   c.id = id;
   c.title = "All-Reduce of 1 GiB on a 64-NPU ring";
-  c.source = {"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "", "", ""};
+  c.source = {"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "", "", "", "", 0};
   c.tool = "artifact";
   c.mode = "reread";
   c.metric = "value";
