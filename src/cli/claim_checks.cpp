@@ -187,8 +187,8 @@ Diagnostics todo_markers(const std::vector<Claim>& claims) {
                                                                  {"/source/quote", &claim.source.quote}};
     for (const auto& [pointer, text] : fields) {
       if (text->rfind("TODO", 0) != 0) continue;
-      out.add(Diagnostic{claim.location.file, 0, 0, claim.location.pointer + pointer,
-                         "still a TODO: " + *text, "write what the paper says here", {}});
+      out.add(Diagnostic{claim.location.file, 0, 0, claim.location.pointer + pointer, "still a TODO",
+                         "write what the paper says here", {}});
     }
   }
   return out;

@@ -210,7 +210,9 @@ std::string appended(const std::string& existing, const std::string& claim) {
     const bool empty = existing[before] == '[';
     return existing.substr(0, before + 1) + (empty ? "\n" : ",\n") + body + "\n" + existing.substr(last);
   }
-  return "[\n" + indent(existing.substr(first, last - first + 1), "  ") + ",\n" + body + "\n]\n";
+  std::string old = indent(existing.substr(first, last - first + 1), "  ");
+  old.pop_back();
+  return "[\n" + old + ",\n" + body + "\n]\n";
 }
 
 int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
@@ -230,7 +232,26 @@ int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
   const fs::path claim_file = a.output.empty() ? fs::path(a.id + std::string(k_claim_suffix)) : fs::path(a.output);
   const fs::path claim_dir = fs::absolute(claim_file).parent_path();
   std::error_code ec;
-  const Root root = find_root(a.root, {fs::exists(claim_dir, ec) ? claim_dir.string() : fs::current_path().string()});
+  // The claim's folder must exist for paths through it to resolve; folders made here and left
+  // empty (the claim was not written) are removed again.
+  struct MadeFolders {
+    fs::path deepest;
+    fs::path top;  // the first folder that did not exist
+    ~MadeFolders() {
+      std::error_code ignored;
+      for (fs::path p = deepest; !top.empty() && !p.empty(); p = p.parent_path()) {
+        if (!fs::is_empty(p, ignored) || !fs::remove(p, ignored) || p == top) break;
+      }
+    }
+  } made;
+  if (!a.output.empty() && !fs::exists(claim_dir, ec)) {
+    fs::path top = claim_dir;
+    while (!fs::exists(top.parent_path(), ec)) top = top.parent_path();
+    fs::create_directories(claim_dir, ec);
+    made.deepest = claim_dir;
+    made.top = top;
+  }
+  const Root root = find_root(a.root, {claim_dir.string()});
   if (!root.note.empty()) err << root.note << "\n";
   const bool exists = fs::exists(claim_file, ec);
   if (exists && !a.append) {
@@ -291,7 +312,7 @@ int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
   for (const auto& w : m.warnings) err << "claimcheck: warning: " << w << "\n";
   const std::string shown = format_quantity(*value, unit);
   const std::string expected = printed.text + (unit == "count" ? "" : " " + unit) +
-                               (printed.exact ? "" : " \u00b1" + format_number(resolution(printed.decimals) / 2));
+                               (printed.exact ? "" : " \u00b1" + format_quantity(resolution(printed.decimals) / 2, unit));
   if (a.output.empty()) {
     out << text;
     err << "claimcheck: measured " << shown << "; the claim expects " << expected << "\n";
@@ -313,8 +334,6 @@ int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
     if (!after.diagnostics.empty() || after.claims.size() != before.claims.size() + 1) {
       throw std::logic_error("appending to " + claim_file.string() + " did not give one more claim");
     }
-  } else {
-    fs::create_directories(claim_dir, ec);
   }
   write_file_atomically(claim_file, written);
   err << "claimcheck: measured " << shown << "; " << (exists ? "added" : "wrote") << " claim \"" << a.id << "\" to "

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "core/judge.hpp"
 #include "core/printed_number.hpp"
 #include "core/units.hpp"
 
@@ -113,15 +114,21 @@ double claim_step(const Expected& expected, double value) {
   return resolution(decimals_of(buffer).value_or(0));
 }
 
-bool agrees(const Reading& r, double value, double step) {
-  const double half = std::max(r.step, step) / 2;
+// How far the claim lets its number stand from what it means: half its printing's step, but no
+// more than its tolerance (an exact claim means its value exactly, however it is written).
+double claim_half_width(const Expected& expected, double value) {
+  return std::min(claim_step(expected, value) / 2, allowed_deviation(expected));
+}
+
+bool agrees(const Reading& r, double value, double claim_half) {
+  const double half = std::max(r.step / 2, claim_half);
   return std::fabs(r.value - value) <= half + 1e-9 * std::max({std::fabs(r.value), std::fabs(value), half});
 }
 
 bool number_is(const PaperToken& number, const Claim& claim, double value) {
-  const double step = claim_step(claim.expected, value);
+  const double half = claim.expected.kind == Expected::Kind::value ? claim_half_width(claim.expected, value) : 0.0;
   const auto all = readings(number, claim);
-  return std::any_of(all.begin(), all.end(), [&](const Reading& r) { return agrees(r, value, step); });
+  return std::any_of(all.begin(), all.end(), [&](const Reading& r) { return agrees(r, value, half); });
 }
 
 bool within(const PaperToken& number, const Claim& claim) {

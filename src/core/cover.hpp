@@ -3,9 +3,10 @@
 // - Each claim's quote is found in its paper (the claim's source.file, else any paper given):
 //   word for word first; when that fails in the claim's own paper, with its numbers free, which
 //   finds the place whose number was edited. The quote's number must then equal the claim's
-//   expected value in the claim's unit, at the coarser of the two printings (the paper's "2.33 ms"
-//   is the claim's 2.326 ms; a bare number is also read in the claim's extract unit, and for a
-//   ratio as a fraction or a percentage).
+//   expected value in the claim's unit: the paper's number stands for everything that rounds to
+//   it ("2.33 ms" is 2.326 ms), and the claim's for what its own printing and tolerance allow
+//   (2.33 with a tolerance of 0.005 is the paper's 2.3261; an exact claim is its value). A bare
+//   number is also read in the claim's extract unit, and for a ratio as a fraction or a percentage.
 // - Drift, by claim id and the paper's FILE:LINE: the quote is gone from the claim's own paper,
 //   the paper's number there differs from the quote's, or the claim's expected value differs
 //   from the paper's. A \claimvalue{ID} for an id no claim has is drift too.

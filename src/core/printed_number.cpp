@@ -72,11 +72,4 @@ PrintedNumber print_significant(double value, int significant) {
   return {text, decimals_of(text).value_or(decimals), exact};
 }
 
-bool same_when_printed(double a, int a_decimals, double b, int b_decimals) {
-  const double step = resolution(std::min(a_decimals, b_decimals));
-  // Half a step, plus the rounding a decimal literal and a unit conversion may add.
-  const double noise = 1e-9 * std::max({std::fabs(a), std::fabs(b), step});
-  return std::fabs(a - b) <= step / 2 + noise;
-}
-
 }  // namespace claimcheck

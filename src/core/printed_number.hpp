@@ -1,7 +1,6 @@
 #pragma once
 // How precisely a number is printed: a claim file's "2.30", a paper's "2.33 ms". A printed number
-// stands for every value that rounds to it, so two printed numbers agree when the finer one rounds
-// to the coarser.
+// stands for every value that rounds to it.
 
 #include <optional>
 #include <string>
@@ -27,10 +26,5 @@ struct PrintedNumber {
 // `value` with `significant` significant digits (integers below 1e15 in full when `significant`
 // is 0): "2.33" for 2.32611 at 3, "4.52e8" for 452066342.24 at 3, "32768" for 32768.
 PrintedNumber print_significant(double value, int significant);
-
-// Whether `a`, printed with `a_decimals`, and `b`, printed with `b_decimals` (both in one unit),
-// can print the same quantity: they differ by at most half the coarser printing's step (and by
-// no more than floating-point noise of a unit conversion).
-bool same_when_printed(double a, int a_decimals, double b, int b_decimals);
 
 }  // namespace claimcheck

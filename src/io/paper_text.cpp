@@ -576,6 +576,16 @@ class Tokenizer {
         ++i;
       }
     }
+    // A range prints its unit once: "8.6-9.98 ms", "1 to 2 GB".
+    for (std::size_t k = 0; k + 2 < tokens.size(); ++k) {
+      PaperToken& low = tokens[k];
+      const PaperToken& high = tokens[k + 2];
+      const bool between = tokens[k + 1].text == "-" || tokens[k + 1].text == "to";
+      if (low.kind == PaperToken::Kind::number && high.kind == PaperToken::Kind::number && between &&
+          low.unit.empty() && !high.unit.empty()) {
+        low.unit = high.unit;
+      }
+    }
     return tokens;
   }
 
@@ -643,6 +653,7 @@ class Tokenizer {
     // reference word ("Table 3"), or glued to a word ("3rd", "2D").
     const char before = start > 0 ? at(start - 1) : ' ';
     if (before == '-' && start > 1 && is_letter(at(start - 2))) token.candidate = false;
+    if (before == '.' && start > 1 && is_word_char(at(start - 2))) token.candidate = false;  // "v3.0.3"
     if (before == '#' || (before == '[' && at(i) == ']')) token.candidate = false;
     if (!tokens.empty() && tokens.back().kind == PaperToken::Kind::word && is_reference_word(tokens.back().text)) {
       token.candidate = false;

@@ -81,7 +81,9 @@ std::string render_latex(const AuditRecord& record) {
       "\\providecommand\\claimvalue[1]{\\claimcheck@get{value}{#1}}\n"
       "\\providecommand\\claimnumber[1]{\\claimcheck@get{number}{#1}}\n"
       "\\providecommand\\claimunit[1]{\\claimcheck@get{unit}{#1}}\n"
-      "\\providecommand\\claimverdict[1]{\\claimcheck@get{verdict}{#1}}\n";
+      "\\providecommand\\claimverdict[1]{\\claimcheck@get{verdict}{#1}}\n"
+      "% \\notaclaim{16} prints 16 and tells `claimcheck cover` that it is not a claim (an input, a count).\n"
+      "\\providecommand\\notaclaim[1]{#1}\n";
   out += "\\def\\claimchecksummary{" + latex_escape(summary_line(record.summary)) + "}\n";
   out += "\\def\\claimcheckcommit{" + latex_escape(commit.empty() ? "(no commit)" : commit.substr(0, 12)) + "}\n";
   for (const auto& c : record.claims) {
