@@ -103,6 +103,10 @@ class VidurAdapter final : public Adapter {
   std::vector<MetricInfo> metrics() const override {
     std::vector<MetricInfo> out;
     for (const auto& m : metric_table()) out.push_back({m.name, m.unit, m.description});
+    for (const auto& name : metric_names()) {  // the aliases, so that their units are known too
+      const MetricDef* m = find_metric(name);
+      if (m && m->name != name) out.push_back({name, m->unit, "alias of " + m->name});
+    }
     return out;
   }
   std::vector<Mode> modes() const override { return {Mode::reread}; }

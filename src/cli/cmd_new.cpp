@@ -263,6 +263,7 @@ int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
   if (unit.empty()) {
     const MetricInfo* info = find_metric_info(adapter->metrics(), a.metric);
     if (info && parse_unit(info->unit)) unit = info->unit;
+    if (!info) unit = "count";  // stands in until the check below names the unknown metric
     if (unit.empty()) unit = a.extract_unit;
     if (unit.empty()) {
       fail("--unit: the " + adapter->name() + " adapter cannot know the unit of \"" + a.metric + "\"",
