@@ -27,7 +27,7 @@ class ArtifactAdapter final : public Adapter {
   "mode": "reread",
   "metric": "collective_time",
   "artifact": "runs/ring8/stdout.log",
-  "extract": {"regex": "sys\[0\] finished, (\d+) cycles", "unit": "ns"},
+  "extract": {"regex": "sys\\[0\\] finished, (\\d+) cycles", "unit": "ns"},
   "expected": {"value": 2.33, "unit": "ms"},
   "tolerance": {"absolute": 0.005}
 })"};

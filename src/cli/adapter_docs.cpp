@@ -69,9 +69,18 @@ std::string describe_adapter(const RegistryEntry& entry) {
   out += "\n\nClaim fields\n" + indented(doc.claim_fields, "  ");
 
   out += "\nMetrics (the unit each is measured in; the claim's expected unit must be of its dimension)\n";
+  // Names up to this wide share a line with their description; longer ones have it below.
+  constexpr std::size_t k_column = 32;
   std::size_t width = 0;
-  for (const auto& m : a.metrics()) width = std::max(width, m.name.size() + m.unit.size() + 3);
-  for (const auto& m : a.metrics()) out += "  " + padded(m.name + " [" + m.unit + "]", width + 2) + m.description + "\n";
+  for (const auto& m : a.metrics()) {
+    const std::size_t w = m.name.size() + m.unit.size() + 3;
+    if (w <= k_column) width = std::max(width, w);
+  }
+  for (const auto& m : a.metrics()) {
+    const std::string name = m.name + " [" + m.unit + "]";
+    out += name.size() <= k_column ? "  " + padded(name, width + 2) + m.description + "\n"
+                                   : "  " + name + "\n" + std::string(width + 4, ' ') + m.description + "\n";
+  }
 
   const auto options = a.options();
   out += "\nOptions (\"options\": {...})";

@@ -324,9 +324,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
     if (*model_cmd) {
       // prefix_command leaves everything after the tool name unparsed.
       std::vector<std::string> rest = model_cmd->remaining();
-      if (model_tool.empty() || model_tool == "-h" || model_tool == "--help") {
+      const bool help = model_tool == "-h" || model_tool == "--help" ||
+                        (model_tool.empty() && std::any_of(rest.begin(), rest.end(), [](const std::string& a) {
+                           return a == "-h" || a == "--help";
+                         }));
+      if (model_tool.empty() || help) {
         out << model_usage();
-        return model_tool.empty() ? k_exit_input : k_exit_ok;
+        return help ? k_exit_ok : k_exit_input;
       }
       ModelMain model = find_model(model_tool);
       if (!model) {
