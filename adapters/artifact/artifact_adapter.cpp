@@ -46,7 +46,7 @@ class ArtifactAdapter final : public Adapter {
     const Extracted read = extract_reading(job.claim.extract, content, job.sandbox.relative(path));
     Measurement m;
     m.value = read.value;
-    m.note = read.note;
+    m.basis = read.basis;
     m.unit = job.claim.measured_unit.value_or(job.claim.expected.unit);
     m.files.push_back(path);
     return m;

@@ -258,7 +258,7 @@ class CommandAdapter final : public Adapter {
     }
     const Extracted read = extract_reading(claim.extract, content, source_name);
     m.value = read.value;
-    m.note = read.note;
+    m.basis = read.basis;
     m.unit = claim.measured_unit.value_or(claim.expected.unit);
     m.files = files;
     m.details = std::move(details);

@@ -58,7 +58,7 @@ struct Measurement {
   std::string tool_version;             // e.g. "native timeloop-style model 1", "timeloop-model v3.0.3"
   std::vector<std::string> warnings;    // things the reader should know (e.g. a real-tool quirk)
   std::vector<std::string> notes;       // what the run accepted without using (e.g. ignored input keys)
-  std::string note;                     // how the value was obtained when not one reading, shown with it
+  std::string basis;                    // how the value was obtained when not one reading, shown with it
                                         // (e.g. "mean of 3 rows of out/runs.csv"); "" otherwise
   bool operator==(const Measurement&) const = default;
 };

@@ -52,7 +52,7 @@ std::string claim_line(const ClaimResult& r) {
     line << "  blocked (" << r.block_kind << "): " << r.reason;
   } else {
     line << "  measured " << format_quantity(*r.measured, r.expected.unit.symbol);
-    if (!r.measured_note.empty()) line << " (" << r.measured_note << ")";
+    if (!r.measured_basis.empty()) line << " (" << r.measured_basis << ")";
     line << "  error " << format_error(r.expected, r.error, r.relative_error) << "  tolerance "
          << format_tolerance(r.expected);
   }

@@ -132,7 +132,7 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbo
   const auto& m = std::get<Measurement>(measured.outcome);
   r.measured_raw = m.value;
   r.measured_unit = m.unit.symbol;
-  r.measured_note = m.note;
+  r.measured_basis = m.basis;
   r.tool_version = m.tool_version;
   r.warnings = m.warnings;
   r.notes = m.notes;

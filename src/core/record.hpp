@@ -102,7 +102,7 @@ struct ClaimResult {
   std::optional<double> measured;          // in the expected unit
   std::optional<double> measured_raw;      // as the adapter measured it
   std::string measured_unit;               // unit of measured_raw
-  std::string measured_note;               // how it was obtained when not one reading ("mean of 3 rows of
+  std::string measured_basis;               // how it was obtained when not one reading ("mean of 3 rows of
                                            // runs.csv"); "" otherwise
   std::optional<double> error;             // signed, expected unit
   std::optional<double> relative_error;    // signed fraction

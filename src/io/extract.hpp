@@ -14,7 +14,7 @@ namespace claimcheck {
 // A number read out of a file, and how when it is not one reading.
 struct Extracted {
   double value = 0.0;
-  std::string note;  // e.g. "mean of 3 rows of out/runs.csv" for a CSV aggregate; "" for one reading
+  std::string basis;  // e.g. "mean of 3 rows of out/runs.csv" for a CSV aggregate; "" for one reading
 };
 
 // The number `extract` selects in `content`, the text of `file`. Throws InputError naming the

@@ -38,7 +38,7 @@ std::string claim_cell(const ClaimResult& c) {
 std::string measured_cell(const ClaimResult& c) {
   if (!c.measured) return "n/a";
   std::string out = format_quantity(*c.measured, c.expected.unit.symbol);
-  if (!c.measured_note.empty()) out += " (" + c.measured_note + ")";
+  if (!c.measured_basis.empty()) out += " (" + c.measured_basis + ")";
   return cell(out);
 }
 

@@ -21,7 +21,7 @@ std::string source_text(const ClaimResult& c) {
 std::string measured_text(const ClaimResult& c) {
   if (!c.measured) return "n/a";
   std::string out = format_quantity(*c.measured, c.expected.unit.symbol);
-  if (!c.measured_note.empty()) out += " (" + c.measured_note + ")";
+  if (!c.measured_basis.empty()) out += " (" + c.measured_basis + ")";
   return markdown_escape(out);
 }
 

@@ -219,7 +219,7 @@ json record_to_json(const AuditRecord& record) {
         {"duration_ms", c.duration_ms},
     };
     // Present only when set, so records of claims without them stay as they were.
-    if (!c.measured_note.empty()) claim["measured_note"] = c.measured_note;
+    if (!c.measured_basis.empty()) claim["measured_basis"] = c.measured_basis;
     if (!c.operands.empty()) claim["operands"] = c.operands;
     claims.push_back(std::move(claim));
   }
@@ -331,7 +331,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     out.measured = r.opt_num(c, ptr, "measured");
     out.measured_raw = r.opt_num(c, ptr, "measured_raw");
     out.measured_unit = r.str(c, ptr, "measured_unit", false);
-    out.measured_note = r.str(c, ptr, "measured_note", false);
+    out.measured_basis = r.str(c, ptr, "measured_basis", false);
     out.error = r.opt_num(c, ptr, "error");
     out.relative_error = r.opt_num(c, ptr, "relative_error");
     out.block_kind = r.str(c, ptr, "block_kind", false);

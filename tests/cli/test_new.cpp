@@ -118,7 +118,7 @@ TEST(NewCommand, ArtifactReadsAndSaysHowManyRows) {
   // (1.25 + 1.5 + 2.0) / 3 = 1.58333...
   const std::string text = test::read_file(repo.dir.path() / "claims/new.claim.json");
   EXPECT_NE(text.find("\"value\": 1.583,"), std::string::npos) << text;
-  EXPECT_EQ(m.result.measured_note, "mean of 3 rows of runs/latency.csv");
+  EXPECT_EQ(m.result.measured_basis, "mean of 3 rows of runs/latency.csv");
 }
 
 TEST(NewCommand, CommandRunsOnlyWhenAllowed) {

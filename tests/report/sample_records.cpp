@@ -90,7 +90,7 @@ AuditRecord notes_record() {
   warned.measured_raw = warned.measured;
   warned.error = *warned.measured - 1.58;
   warned.relative_error = *warned.error / 1.58;
-  warned.measured_note = "mean of 3 rows of runs/latency.csv";
+  warned.measured_basis = "mean of 3 rows of runs/latency.csv";
   warned.warnings = {"\"boost-mode\" is ignored"};
   ClaimResult percent = discrepant_claim("error-rate");
   percent.title = "Prediction error";

@@ -34,7 +34,7 @@ TEST(RecordSchema, AuditRecordsValidate) {
   EXPECT_EQ(test::validate_with_schema(schema, {dir.path() / "record.json"}), "");
   // The fields of issue 11 are there to be checked.
   const std::string record = test::read_file(dir.path() / "record.json");
-  for (const char* field : {"\"measured_note\": \"mean of 2 rows of claims/rows.csv\"", "\"operands\": [",
+  for (const char* field : {"\"measured_basis\": \"mean of 2 rows of claims/rows.csv\"", "\"operands\": [",
                             "\"decimals\": 1", "\"file\": \"p.tex\"", "\"line\": 2"}) {
     EXPECT_NE(record.find(field), std::string::npos) << field;
   }
