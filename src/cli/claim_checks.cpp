@@ -4,8 +4,11 @@
 
 #include "adapter/adapter_tables.hpp"
 #include "adapter/registry.hpp"
+#include "core/cover.hpp"
 #include "core/derive.hpp"
 #include "io/claim_loader.hpp"
+#include "io/paper_text.hpp"
+#include "report/format.hpp"
 #include "provenance/git.hpp"
 
 namespace claimcheck {
@@ -56,7 +59,7 @@ std::string_view kind_text(ClaimPath::Kind kind) {
   return "a file";
 }
 
-// One named path: errors or warnings with the claim's file and a pointer from its root.
+// One named path: its problems, with the claim's file and a pointer from its root.
 void check_path(const Claim& claim, const ClaimPath& p, const Sandbox& sandbox, const GitRepository& git,
                 FileFindings& out) {
   const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
@@ -89,9 +92,16 @@ void check_path(const Claim& claim, const ClaimPath& p, const Sandbox& sandbox, 
   if (!p.alternative.empty()) message += " and " + wanted.string() + p.alternative;
   message += ")";
   if (git.found() && git.ignored(wanted)) {
-    out.warnings.add(Diagnostic{claim.location.file, 0, 0, pointer,
-                                message + "; it is in a git-ignored folder, so it is fetched rather than committed",
-                                "the audit blocks this claim until the file is there", {}});
+    out.fetched.add(Diagnostic{claim.location.file, 0, 0, pointer,
+                               message + "; it is in a git-ignored folder, so it is fetched rather than committed",
+                               "the audit blocks this claim until the file is there", {}});
+    const fs::path inside = wanted.lexically_relative(sandbox.root());
+    std::string folder;
+    int parts = 0;
+    for (auto it = inside.begin(); it != inside.end() && parts < 2; ++it, ++parts) {
+      folder += (folder.empty() ? "" : "/") + it->string();
+    }
+    out.fetched_folders[folder].insert(claim.id);
     return;
   }
   error(message, "commit the file, or correct the path (relative to the claim file)");
@@ -178,9 +188,14 @@ FileFindings check_claim_files(const std::vector<Claim>& claims, const Sandbox& 
   return out;
 }
 
-Diagnostics todo_markers(const std::vector<Claim>& claims) {
+Diagnostics paper_field_warnings(const std::vector<Claim>& claims) {
   Diagnostics out;
   for (const Claim& claim : claims) {
+    if (const std::string stale = stale_title_number(claim, read_quote(claim.title, PaperFormat::plain)); !stale.empty()) {
+      out.add(Diagnostic{claim.location.file, 0, 0, claim.location.pointer + "/title",
+                         "the title says " + stale + ", but the claim expects " + format_expected(claim.expected),
+                         "say in the title what the claim expects (was the expected value edited?)", {}});
+    }
     const std::pair<const char*, const std::string*> fields[] = {{"/title", &claim.title},
                                                                  {"/source/paper", &claim.source.paper},
                                                                  {"/source/where", &claim.source.where},

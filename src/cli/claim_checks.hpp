@@ -8,6 +8,9 @@
 //   measurement, where a missing file blocks its claim instead of stopping the audit.
 
 #include <filesystem>
+#include <map>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "adapter/adapter.hpp"
@@ -26,8 +29,11 @@ void validate_with_adapter(const Claim& claim, Diagnostics& out);
 std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths);
 
 struct FileFindings {
-  Diagnostics errors;    // a path outside the root, a missing file, an input the adapter refuses
-  Diagnostics warnings;  // a missing file in a git-ignored folder (fetched, not committed)
+  Diagnostics errors;   // a path outside the root, a missing file, an input the adapter refuses
+  Diagnostics fetched;  // a missing file in a git-ignored folder (fetched, not committed): no error
+  // The same by folder (the first two parts of the path below the root, "third_party/NeuSight"):
+  // the ids of the claims that need it.
+  std::map<std::string, std::set<std::string>> fetched_folders;
 };
 
 // Checks the files every claim names. Diagnostics carry the claim file and a pointer from its
@@ -35,7 +41,8 @@ struct FileFindings {
 FileFindings check_claim_files(const std::vector<Claim>& claims, const Sandbox& sandbox, const GitRepository& git,
                                const RunPolicy& policy);
 
-// Warnings for paper fields still holding the "TODO" that `claimcheck new` writes.
-Diagnostics todo_markers(const std::vector<Claim>& claims);
+// Warnings about the paper's fields: a "TODO" that `claimcheck new` wrote is still there, or the
+// title states a number the claim no longer expects (left behind when the value was edited).
+Diagnostics paper_field_warnings(const std::vector<Claim>& claims);
 
 }  // namespace claimcheck

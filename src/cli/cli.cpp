@@ -180,10 +180,17 @@ int run_lint_command(const std::vector<std::string>& paths, const std::string& r
   FileFindings found = check_claim_files(claims, sandbox, git, RunPolicy{});
   locate_claim_diagnostics(found.errors);
   if (!found.errors.empty()) throw InputError(std::move(found.errors));
-  Diagnostics warnings = todo_markers(claims);
-  warnings.append(found.warnings);
+  Diagnostics warnings = paper_field_warnings(claims);
   locate_claim_diagnostics(warnings);
   for (const auto& w : warnings.items()) err << format_diagnostic(w, Severity::warning);
+  // Files of other projects, fetched into git-ignored folders: one line a folder, not a warning
+  // a file (the published exercises alone name thousands).
+  for (const auto& [folder, ids] : found.fetched_folders) {
+    err << "claimcheck: note: " << ids.size() << (ids.size() == 1 ? " claim names" : " claims name")
+        << " files under " << folder << "/, a git-ignored folder where they are not (fetched, not committed): the "
+        << "audit blocks " << (ids.size() == 1 ? "it" : "them") << " until they are fetched (" << *ids.begin()
+        << (ids.size() > 1 ? ", ..." : "") << ")\n";
+  }
   err << "claimcheck: " << claims.size() << (claims.size() == 1 ? " claim" : " claims") << " valid";
   if (!warnings.empty()) err << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
   err << "\n";

@@ -185,7 +185,7 @@ Claim lint_one(const std::string& text, const fs::path& file, const Sandbox& san
   validate_with_adapter(claim, problems);
   if (!problems.empty()) fail_claim(std::move(problems));
   FileFindings files = check_claim_files({claim}, sandbox, git, policy);
-  files.errors.append(files.warnings);  // a claim made from a missing file cannot be measured
+  files.errors.append(files.fetched);  // a claim made from a missing file cannot be measured
   if (!files.errors.empty()) fail_claim(std::move(files.errors));
   return claim;
 }

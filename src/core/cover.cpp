@@ -209,6 +209,22 @@ bool has_quote(const Claim& claim) {
   return q.find_first_not_of(" \t\r\n") != std::string::npos && q.rfind("TODO", 0) != 0;
 }
 
+std::string stale_title_number(const Claim& claim, const std::vector<PaperToken>& title) {
+  std::string first;
+  for (const auto& t : title) {
+    if (t.kind != PaperToken::Kind::number) continue;
+    const auto unit = parse_unit(t.unit);
+    if (!unit || unit->dimension != claim.expected.unit.dimension) continue;
+    const Expected& e = claim.expected;
+    const bool agrees = e.kind == Expected::Kind::range
+                            ? number_is(t, claim, e.min) || number_is(t, claim, e.max) || within(t, claim)
+                            : number_is(t, claim, e.value);
+    if (agrees) return {};
+    if (first.empty()) first = printed_number(t);
+  }
+  return first;
+}
+
 CoverReport cover(const std::vector<CoverClaim>& claims, const std::vector<PaperText>& papers) {
   CoverReport report;
   std::vector<TokenIndex> indexes;

@@ -89,4 +89,9 @@ bool has_quote(const Claim& claim);
 
 CoverReport cover(const std::vector<CoverClaim>& claims, const std::vector<PaperText>& papers);
 
+// A number of the claim's title (read into `title`) that states the claim's quantity but is not
+// its expected value: a title left behind when the expected value was edited. Only numbers with
+// a unit of the expected unit's dimension count; "" when there is none or one agrees.
+std::string stale_title_number(const Claim& claim, const std::vector<PaperToken>& title);
+
 }  // namespace claimcheck

@@ -198,5 +198,30 @@ Busy \claimvalue{gemm-utilization} of the time. \claimchecksummary.
       << flat;
 }
 
+// A claim's source.file is read like any file a claim names: inside the repository only.
+TEST(PaperLoop, APaperOutsideTheRepositoryIsNotRead) {
+  test::TempDir outside;
+  outside.write("secret.tex", "The key is 1234.\n");
+  test::TempDir dir;
+  dir.write("claims/a.claim.json", R"({"id": "a", "title": "T", "source": {"paper": "P", "file": ")" +
+                                       (outside.path() / "secret.tex").string() + R"(", "quote": "The key is 1234"},
+    "tool": "artifact", "mode": "reread", "metric": "m", "artifact": "x.json", "extract": {"json_pointer": "/a"},
+    "expected": {"value": 1234, "unit": "count"}})");
+  dir.write("claims/b.claim.json", R"({"id": "b", "title": "T", "source": {"paper": "P", "file": "../../escape.tex",
+    "quote": "The key is 1234"}, "tool": "artifact", "mode": "reread", "metric": "m", "artifact": "x.json",
+    "extract": {"json_pointer": "/a"}, "expected": {"value": 1234, "unit": "count"}})");
+  dir.write("claims/x.json", R"({"a": 1234})");
+  test::sh("git init -q .", dir.path());
+  const auto r = test::run({"cover", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(report.at("papers").empty());  // nothing was read
+  EXPECT_EQ(report.at("claims").at(0).at("message"),
+            "cannot read the paper: absolute path \"" + (outside.path() / "secret.tex").string() +
+                "\" is not allowed; write it relative to the claim file");
+  EXPECT_NE(report.at("claims").at(1).at("message").get<std::string>().find("leaves the repository"), std::string::npos);
+  EXPECT_EQ(test::run({"lint"}, dir.path()).exit_code, 2);
+}
+
 }  // namespace
 }  // namespace claimcheck

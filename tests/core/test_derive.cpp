@@ -109,3 +109,27 @@ TEST(Derive, OrderPutsOperandsFirst) {
 
 }  // namespace
 }  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+// Claims are untrusted: a chain of derived claims too deep to walk is refused, not recursed into.
+TEST(Derive, DeepChainsAreRefused) {
+  std::vector<Claim> claims = {measured("m", "ms")};
+  for (int i = 0; i < 200; ++i) {
+    // Each uses the next one, so a walk from the first goes 200 deep.
+    claims.push_back(derived("d" + std::to_string(i), DerivedOp::mean, {i == 199 ? "m" : "d" + std::to_string(i + 1)}, "ms"));
+  }
+  const auto found = problems(claims);
+  ASSERT_FALSE(found.empty());
+  EXPECT_NE(found.front().find("derived claims nest deeper than 64 levels here"), std::string::npos) << found.front();
+  std::vector<Claim> shallow = {measured("m", "ms")};
+  for (int i = 0; i < 60; ++i) {
+    shallow.push_back(derived("d" + std::to_string(i), DerivedOp::mean, {i == 59 ? "m" : "d" + std::to_string(i + 1)}, "ms"));
+  }
+  EXPECT_TRUE(problems(shallow).empty());
+  EXPECT_EQ(derivation_order(shallow).front(), 60u);  // the deepest first
+}
+
+}  // namespace
+}  // namespace claimcheck
