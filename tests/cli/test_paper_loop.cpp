@@ -198,6 +198,26 @@ Busy \claimvalue{gemm-utilization} of the time. \claimchecksummary.
       << flat;
 }
 
+// A Markdown paper (a README, a blog post) is read the same way: code and comments are not prose.
+TEST(PaperLoop, AMarkdownPaperToo) {
+  test::TempDir dir;
+  dir.write("README.md", "# Results\n\nThe all-reduce finishes in **2.33 ms** on 8 NPUs.\n\n"
+                         "```\nclaimcheck audit -j 64\n```\n<!-- claimcheck: ignore -->We ran it 5 times.\n");
+  dir.write("claims/out.json", R"({"a": 2326112})");
+  dir.write("claims/a.claim.json", R"({"id": "ar", "title": "T", "source": {"paper": "P", "file": "../README.md",
+    "quote": "finishes in 2.33 ms"}, "tool": "artifact", "mode": "reread", "metric": "m", "artifact": "out.json",
+    "extract": {"json_pointer": "/a", "unit": "ns"}, "expected": {"value": 2.33, "unit": "ms"},
+    "tolerance": {"absolute": 0.005}})");
+  test::sh("git init -q .", dir.path());
+  const auto r = test::run({"cover", "--format", "json"}, dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report.at("claims").at(0).at("status"), "linked");
+  EXPECT_EQ(report.at("claims").at(0).at("line"), 3);
+  ASSERT_EQ(report.at("unclaimed").size(), 1u);  // "8 NPUs"; not the code's 64, nor the ignored line's 5
+  EXPECT_EQ(report.at("unclaimed").at(0).at("number"), "8");
+}
+
 // A claim's source.file is read like any file a claim names: inside the repository only.
 TEST(PaperLoop, APaperOutsideTheRepositoryIsNotRead) {
   test::TempDir outside;
