@@ -14,9 +14,9 @@
 
 #include "adapter/registry.hpp"
 #include "claimcheck/build_info.hpp"
-#include "cli/commands.hpp"
 #include "cli/adapter_docs.hpp"
 #include "cli/claim_checks.hpp"
+#include "cli/commands.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/root.hpp"
 #include "core/derive.hpp"

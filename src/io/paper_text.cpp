@@ -222,8 +222,10 @@ class LatexReader : public Reader {
         for (const auto& [macro, symbol] : k_si) {
           if (macro == name) out += symbol;
         }
-        if (name.empty() && k < end) ++k;  // "\%" and the like
-        if (name.empty() && m_text[i + 1] == '%') out += '%';
+        if (name.empty() && k < end) {  // "\%" and the like
+          if (m_text[k] == '%') out += '%';
+          ++k;
+        }
         i = k;
       } else if (m_text[i] == '{' || m_text[i] == '}' || m_text[i] == ' ' || m_text[i] == '~' || m_text[i] == '.') {
         ++i;
