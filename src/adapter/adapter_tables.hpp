@@ -15,7 +15,7 @@ namespace claimcheck {
 // Whether `metric` is one `pattern` names (MetricInfo::name's rules).
 bool metric_matches(std::string_view pattern, std::string_view metric);
 
-// The row of `metrics` that names `metric`, or null.
+// The row of `metrics` that names `metric`, or null (a pointer into `metrics`: keep it alive).
 const MetricInfo* find_metric_info(const std::vector<MetricInfo>& metrics, const std::string& metric);
 
 // Checks a claim's "options" against `table`: unknown keys (did you mean), types, choices and

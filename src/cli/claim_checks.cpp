@@ -21,7 +21,8 @@ std::string mode_name(Mode mode) { return mode == Mode::run ? "run" : "reread"; 
 // The metric's unit against the expected one: a dimension that cannot match is a claim error,
 // found here rather than after measuring.
 void check_metric_unit(const Adapter& adapter, const Claim& claim, Diagnostics& out) {
-  const MetricInfo* info = find_metric_info(adapter.metrics(), claim.metric);
+  const std::vector<MetricInfo> metrics = adapter.metrics();
+  const MetricInfo* info = find_metric_info(metrics, claim.metric);
   if (!info) return;
   const auto unit = parse_unit(info->unit);
   if (!unit || unit->dimension == claim.expected.unit.dimension) return;

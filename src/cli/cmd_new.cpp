@@ -261,7 +261,8 @@ int run_new(const NewArgs& a, std::ostream& out, std::ostream& err) {
 
   std::string unit = a.unit;
   if (unit.empty()) {
-    const MetricInfo* info = find_metric_info(adapter->metrics(), a.metric);
+    const std::vector<MetricInfo> metrics = adapter->metrics();
+    const MetricInfo* info = find_metric_info(metrics, a.metric);
     if (info && parse_unit(info->unit)) unit = info->unit;
     if (!info) unit = "count";  // stands in until the check below names the unknown metric
     if (unit.empty()) unit = a.extract_unit;

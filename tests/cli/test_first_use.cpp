@@ -70,6 +70,36 @@ TEST(FirstUse, EveryAdapterDocumentsItsClaimsOptionsAndAnExample) {
     validate_with_adapter(example.claims.at(0), problems);
     EXPECT_TRUE(problems.empty()) << (problems.empty() ? "" : format_diagnostic(problems.items().front()));
   }
+  // Every metric the docs list is one the loader accepts, in the unit they give.
+  for (const auto& entry : registry()) {
+    const Adapter& adapter = *entry.adapter;
+    LoadResult example = parse_claim_text(adapter.doc().example, "example.claim.json");
+    ASSERT_FALSE(example.claims.empty());
+    for (const auto& metric : adapter.metrics()) {
+      if (metric.name == "*") continue;
+      Claim claim = example.claims.front();
+      // "<level>" stands for any word, "<reads|fills|updates>" for one of its words.
+      std::string name;
+      for (std::size_t i = 0; i < metric.name.size(); ++i) {
+        if (metric.name[i] != '<') {
+          name += metric.name[i];
+          continue;
+        }
+        const std::size_t close = metric.name.find('>', i);
+        const std::string inner = metric.name.substr(i + 1, close - i - 1);
+        name += inner.find('|') == std::string::npos ? "X" : inner.substr(0, inner.find('|'));
+        i = close;
+      }
+      claim.metric = name;
+      claim.expected.unit = *parse_unit(metric.unit);
+      Diagnostics problems;
+      validate_with_adapter(claim, problems);
+      for (const auto& d : problems.items()) {
+        EXPECT_NE(d.pointer, "/metric") << adapter.name() << " " << name << ": " << d.message;
+        EXPECT_NE(d.pointer, "/expected/unit") << adapter.name() << " " << name << ": " << d.message;
+      }
+    }
+  }
   const auto unknown = test::run({"adapters", "astrasim"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(unknown.err, "claimcheck: error: no adapter named \"astrasim\"\n  hint: did you mean \"astra-sim\"?\n"
