@@ -1,5 +1,7 @@
 #include "report/markdown.hpp"
 
+#include <algorithm>
+
 #include <kainjow/mustache.hpp>
 
 #include "claimcheck/templates.hpp"
@@ -114,6 +116,16 @@ std::string render_markdown(const AuditRecord& record) {
       p.set("block_kind", markdown_escape(c.block_kind));
       p.set("reason", markdown_escape(c.reason));
       p.set("unblock", markdown_escape(c.unblock));
+      // A derived claim's operands and the values it was computed from.
+      std::string from;
+      for (const auto& [name, value] : c.details) {
+        if (std::find(c.operands.begin(), c.operands.end(), name) == c.operands.end()) continue;
+        from += (from.empty() ? "`" : ", `") + name + "` " + markdown_escape(value);
+      }
+      if (from.empty()) {
+        for (const auto& id : c.operands) from += (from.empty() ? "`" : ", `") + id + "`";
+      }
+      p.set("computed_from", from.empty() ? data(false) : data(from));
       list warnings;
       for (const auto& w : c.warnings) warnings.push_back(data(markdown_escape(w)));
       p.set("warnings", warnings);

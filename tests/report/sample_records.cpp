@@ -103,14 +103,14 @@ AuditRecord notes_record() {
   percent.measured_unit = "ratio";
   percent.error = 2.4 - 2.3;                   // +0.1 percentage points
   percent.relative_error = (2.4 - 2.3) / 2.3;  // +4.35% of the claim
-  ClaimResult ratio = verified_claim("speedup");
+  ClaimResult ratio = discrepant_claim("speedup");
   ratio.title = "3.2x faster than the baseline";
   ratio.tool = "derived";
   ratio.metric = "ratio(t-base, t-ours)";
   ratio.expected.value = 3.20;
   ratio.expected.decimals = 2;
   ratio.expected.unit = *parse_unit("x");
-  ratio.expected.tolerance = {std::nullopt, 0.005};
+  ratio.expected.tolerance = {std::nullopt, 0.001};
   ratio.measured = 3.2016;
   ratio.measured_raw = 3.2016;
   ratio.measured_unit = "ratio";
@@ -123,6 +123,7 @@ AuditRecord notes_record() {
   blocked.block_kind = "operand blocked";
   blocked.reason = "operand \"t-other\" is blocked (input missing): file \"b.json\" does not exist";
   blocked.unblock = "unblock \"t-other\" first: commit the file";
+  blocked.operands = {"t-base", "t-other"};
   return record_of({warned, percent, ratio, blocked});
 }
 
