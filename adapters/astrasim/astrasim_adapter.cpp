@@ -140,6 +140,92 @@ class AstraSimAdapter final : public Adapter {
   }
   std::vector<Mode> modes() const override { return {Mode::run, Mode::reread}; }
 
+  AdapterDoc doc() const override {
+    return {"the native ASTRA-sim-style analytical simulator on ASTRA-sim's own network YAML, system JSON and "
+            "workloads, or a re-read of the real tool's log",
+            "mode run: \"hardware\": {\"spec\": {\"network\": YAML, \"system\": JSON, \"remote_memory\": JSON}} "
+            "(paths relative to\nthe claim file; remote_memory optional) and \"workload\": {\"spec\": PATH}: a Chakra ET "
+            "prefix (PATH.0.et,\nPATH.1.et, ...), a 1.x text workload (DATA/MODEL/HYBRID layer list) or a JSON collective "
+            "file\n({\"collective\": \"all-reduce\", \"size\": \"64MiB\", ...}). mode reread: \"artifact\": the real "
+            "tool's stdout or log.log.\nTimes are in ns.",
+            R"({
+  "id": "ring8-allreduce-64mib-finish",
+  "title": "All-reduce of 64 MiB on an 8-NPU ring finishes at 2,326,112 ns",
+  "source": {"paper": "Our paper", "where": "Table 2"},
+  "tool": "astra-sim",
+  "workload": {"name": "All-reduce 64 MiB", "spec": "ring8/workload/wl"},
+  "hardware": {"name": "Ring of 8 NPUs", "spec": {"network": "ring8/network.yml", "system": "ring8/system.json"}},
+  "metric": "finish_time",
+  "options": {"npu": 0},
+  "expected": {"value": 2326112, "unit": "ns"}
+})"};
+  }
+  std::vector<OptionInfo> options() const override {
+    return {
+        {"backend", OptionType::choice, "the analytical network backend (default congestion-unaware)",
+         R"("congestion-aware")", {"congestion-unaware", "congestion-aware"}, {}, {}},
+        {"npu", OptionType::any,
+         "the NPU whose number is claimed: an integer >= 0, or \"all\" for one result per NPU (default: the maximum "
+         "over NPUs)",
+         "3", {}, {}, {}},
+        {"node", OptionType::any,
+         "the ET node a collective.* or send_time metric names: its id (an integer >= 0) or its name", "12", {}, {},
+         {}},
+        {"comm_group", OptionType::path, "a communicator-group JSON, as --comm-group-configuration", R"("comm_group.json")",
+         {}, {}, {}},
+        {"real_tool", OptionType::boolean,
+         "run the real ASTRA-sim binary on PATH (needs --allow-commands), cross-checked by the native model", "true", {},
+         {}, {}},
+        {"injection_scale", OptionType::number, "as --injection-scale: scales the system's endpoint-delay (default 1)",
+         "2", {}, 0.0, {}},
+        {"comm_scale", OptionType::number,
+         "as --comm-scale: accepted with a warning (ASTRA-sim 518bd51 reads it and never uses it)", "1", {}, 0.0, {}},
+        {"compute_scale", OptionType::number,
+         "as --compute-scale: accepted with a warning (ASTRA-sim 518bd51 reads it and never uses it)", "1", {}, 0.0, {}},
+        {"num_queues_per_dim", OptionType::integer, "as --num-queues-per-dim: queues per dimension (default 1)", "2",
+         {}, 1.0, {}},
+        {"rendezvous_protocol", OptionType::boolean, "as --rendezvous-protocol: adds the 8 KiB handshake", "true", {},
+         {}, {}},
+    };
+  }
+  std::vector<NewSlot> new_slots(Mode mode) const override {
+    if (mode == Mode::reread) return {{"LOG", "/artifact", false, false, true}};
+    return {{"NETWORK", "/hardware/spec/network", false, false, true},
+            {"SYSTEM", "/hardware/spec/system", false, false, true},
+            {"WORKLOAD", "/workload/spec", false, false, true},
+            {"REMOTE_MEMORY", "/hardware/spec/remote_memory", false, true, true}};
+  }
+  std::vector<ClaimPath> paths(const Claim& claim) const override {
+    std::vector<ClaimPath> out = Adapter::paths(claim);
+    for (auto& p : out) {
+      if (p.pointer == "/workload/spec") p.alternative = ".0.et";  // an ET prefix names PATH.0.et, PATH.1.et, ...
+    }
+    const auto& hw = claim.hardware.inline_spec;
+    for (const auto& key : k_hardware_keys) {
+      if (hw.is_object() && hw.contains(key) && hw.at(key).is_string()) {
+        out.push_back({"/hardware/spec/" + key, hw.at(key).get<std::string>(), ClaimPath::Kind::file, {}});
+      }
+    }
+    return out;
+  }
+  // options.npu against the NPUs the run has, read from its network (or its log), without simulating.
+  void check_inputs(const Job& job, Diagnostics& out) const override {
+    const auto npu = npu_of(job.claim);
+    if (!npu) return;
+    int npus = 0;
+    if (job.claim.mode == Mode::reread) {
+      const auto path = job.sandbox.resolve(job.claim_dir, *job.claim.artifact);
+      npus = static_cast<int>(astrasim::parse_run_log(path, job.sandbox.read(path)).npus.size());
+    } else {
+      const auto path = job.sandbox.resolve(job.claim_dir, job.claim.hardware.inline_spec.at("network").get<std::string>());
+      npus = astrasim::parse_network_config(path, job.sandbox.read(path)).total_npus();
+    }
+    if (*npu >= npus) {
+      out.add({}, "/options/npu", "options.npu is " + std::to_string(*npu) + " but the run has " + std::to_string(npus) + " NPUs",
+              "give an NPU id below " + std::to_string(npus));
+    }
+  }
+
   void validate(const Claim& claim, Diagnostics& out) const override {
     const auto& file = claim.location.file;
     if (!astrasim::is_metric(claim.metric)) {

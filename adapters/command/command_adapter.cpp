@@ -84,6 +84,58 @@ class CommandAdapter final : public Adapter {
     return {{"*", "any", "any number the command prints or writes; the metric name is free text describing it"}};
   }
   std::vector<Mode> modes() const override { return {Mode::run}; }
+  AdapterDoc doc() const override {
+    return {"a program run as an argv (never a shell), only with --allow-commands, with a timeout that kills its "
+            "process group; the value is extracted from its output",
+            "\"options\": the program and how to run it (below); \"extract\": how to pick the value out of its "
+            "stdout, or of\n\"output_file\" (the artifact adapter's forms); \"inputs\": files the result depends on "
+            "(scripts, data),\nrecorded as evidence.",
+            R"({
+  "id": "gemm-bound-script",
+  "title": "A script agrees: a 4096^3 fp16 GEMM on A100 takes at least 440.5 us",
+  "source": {"paper": "Our paper", "where": "Section 4"},
+  "tool": "command",
+  "metric": "min_latency",
+  "inputs": ["scripts/gemm_bound.py"],
+  "options": {"argv": ["python3", "scripts/gemm_bound.py", "4096"], "version_argv": ["python3", "--version"]},
+  "extract": {"json_pointer": "/min_latency_us"},
+  "expected": {"value": 440.51, "unit": "us"},
+  "tolerance": {"absolute": 0.01}
+})"};
+  }
+  std::vector<OptionInfo> options() const override {
+    return {
+        {"argv", OptionType::string_list, "the program, then its arguments (required); never run by a shell",
+         R"(["python3", "scripts/measure.py", "--batch", "8"])", {}, {}, {}},
+        {"cwd", OptionType::path, "working directory, relative to the claim file (default: its folder)", R"("..")", {},
+         {}, {}},
+        {"env", OptionType::object,
+         "NAME: \"value\" sets a variable, NAME: true passes the auditor's own; nothing else is inherited but PATH",
+         R"({"OMP_NUM_THREADS": "1"})", {}, {}, {}},
+        {"output_file", OptionType::path,
+         "read the value from this file (relative to the claim file) after the program exits, not from stdout",
+         R"("out/result.json")", {}, {}, {}},
+        {"version_argv", OptionType::string_list, "run once to record the program's version", R"(["python3", "--version"])",
+         {}, {}, {}},
+    };
+  }
+  std::vector<ClaimPath> paths(const Claim& claim) const override {
+    std::vector<ClaimPath> out;
+    for (std::size_t i = 0; i < claim.inputs.size(); ++i) {
+      out.push_back({"/inputs/" + std::to_string(i), claim.inputs[i], ClaimPath::Kind::file, {}});
+    }
+    if (claim.options.is_object()) {
+      const auto& o = claim.options;
+      if (o.contains("cwd") && o.at("cwd").is_string()) {
+        out.push_back({"/options/cwd", o.at("cwd").get<std::string>(), ClaimPath::Kind::directory, {}});
+      }
+      if (o.contains("output_file") && o.at("output_file").is_string()) {
+        out.push_back({"/options/output_file", o.at("output_file").get<std::string>(), ClaimPath::Kind::output, {}});
+      }
+    }
+    return out;
+  }
+  std::vector<NewSlot> new_slots(Mode) const override { return {{"ARGV", "/options/argv", true, false, false}}; }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     if (claim.mode != Mode::run) {
@@ -204,7 +256,9 @@ class CommandAdapter final : public Adapter {
       content = result.out;
       source_name = "stdout of " + shown;
     }
-    m.value = extract_value(claim.extract, content, source_name);
+    const Extracted read = extract_reading(claim.extract, content, source_name);
+    m.value = read.value;
+    m.basis = read.basis;
     m.unit = claim.measured_unit.value_or(claim.expected.unit);
     m.files = files;
     m.details = std::move(details);

@@ -84,6 +84,42 @@ class NeusightAdapter final : public Adapter {
             {"roofline_ratio", "x", "predicted latency / the roofline bound of options.roofline"}};
   }
   std::vector<Mode> modes() const override { return {Mode::reread}; }
+  AdapterDoc doc() const override {
+    return {"NeuSight prediction and measurement files: predicted and measured latency, relative error",
+            "\"artifact\": a NeuSight summary CSV (scripts/asplos/summary/*.csv) or a prediction JSON; options select "
+            "the\nrows (predictor, ops, phase, where) and how several are combined (statistic).",
+            R"({
+  "id": "neusight-gpt3-h100-error",
+  "title": "Mean NeuSight error for GPT-3 latency on H100",
+  "source": {"paper": "Our paper", "where": "Abstract"},
+  "tool": "neusight",
+  "mode": "reread",
+  "metric": "relative_error",
+  "artifact": "third_party/NeuSight/scripts/asplos/summary/summary.csv",
+  "options": {"where": {"device": "NVIDIA_H100_80GB_HBM3", "model_name": ["gpt3_xl", "gpt3_27"], "option": ""},
+              "statistic": "mean"},
+  "expected": {"value": 2.3, "unit": "%"},
+  "tolerance": {"absolute": 0.05}
+})"};
+  }
+  std::vector<OptionInfo> options() const override {
+    return {
+        {"predictor", OptionType::choice, "whose prediction (default neusight)", R"("roofline")", k_predictors, {},
+         {}},
+        {"ops", OptionType::choice, "which operators (default all)", R"("BMM")", k_ops, {}, {}},
+        {"phase", OptionType::choice, "e2e, forward or backward (default e2e)", R"("fw")", k_phases, {}, {}},
+        {"where", OptionType::object, "summary rows whose COLUMN equals the value (or one of the values)",
+         R"({"device": "NVIDIA_H100_80GB_HBM3", "model_name": ["gpt3_xl", "gpt3_27"]})", {}, {}, {}},
+        {"statistic", OptionType::string, "how several rows combine: mean, median, min, max or pNN", R"("mean")", {}, {},
+         {}},
+        {"label", OptionType::path, "NeuSight's label .json with the measured latency, relative to the claim file",
+         R"("label/gpt3.json")", {}, {}, {}},
+        {"op_names", OptionType::string_list, "OpName values of a prediction JSON to sum", R"(["BMM", "Linear"])", {},
+         {}, {}},
+        {"roofline", OptionType::object, "roofline_ratio: {\"gpu\": ..., \"precision\": ..., \"operators\": [...]}",
+         R"({"gpu": "H100-SXM5-80GB", "operators": [{"op": "gemm", "m": 4096, "n": 4096, "k": 4096}]})", {}, {}, {}},
+    };
+  }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     if (claim.mode != Mode::reread) out.add({}, "/mode", "the neusight adapter re-reads NeuSight's results: mode must be \"reread\"");

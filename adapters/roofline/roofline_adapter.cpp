@@ -42,6 +42,28 @@ class RooflineAdapter final : public Adapter {
   std::string version() const override { return "1"; }
   std::vector<MetricInfo> metrics() const override { return metric_table(); }
   std::vector<Mode> modes() const override { return {Mode::run}; }
+  AdapterDoc doc() const override {
+    return {"a roofline lower bound for GEMM and attention on a named GPU (datasheet peaks)",
+            "\"hardware\": {\"spec\": {\"gpu\": NAME}} and \"workload\": {\"spec\": {\"precision\": ..., \"operators\": [...]}},\n"
+            "inline or as paths of JSON files holding those objects. Operators: {\"op\": \"gemm\", \"m\", \"n\", \"k\", "
+            "\"batch\", \"count\"}\nor {\"op\": \"attention\", \"batch\", \"heads\", \"kv_heads\", \"seq_len\", "
+            "\"kv_len\", \"head_dim\", \"causal\", \"count\"}.",
+            R"({
+  "id": "gemm-4096-a100-bound",
+  "title": "A 4096^3 fp16 GEMM on A100 takes at least 440.5 us",
+  "source": {"paper": "Our paper", "where": "Section 2"},
+  "tool": "roofline",
+  "workload": {"name": "GEMM 4096^3 fp16",
+               "spec": {"precision": "fp16", "operators": [{"op": "gemm", "m": 4096, "n": 4096, "k": 4096}]}},
+  "hardware": {"name": "A100 SXM4 80GB", "spec": {"gpu": "A100-SXM4-80GB"}},
+  "metric": "min_latency",
+  "expected": {"value": 440.51, "unit": "us"},
+  "tolerance": {"absolute": 0.01}
+})"};
+  }
+  std::vector<NewSlot> new_slots(Mode) const override {
+    return {{"HARDWARE", "/hardware/spec", false, true, true}, {"WORKLOAD", "/workload/spec", false, true, true}};
+  }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     if (claim.mode != Mode::run) out.add({}, "/mode", "the roofline adapter computes its bound: mode must be \"run\"");
@@ -52,9 +74,6 @@ class RooflineAdapter final : public Adapter {
       out.add({}, "/metric", "unknown roofline metric \"" + claim.metric + "\"",
               close.empty() ? "metrics: min_latency, compute_time, memory_time, flops, bytes"
                             : "did you mean \"" + close + "\"?");
-    }
-    if (claim.options.is_object() && !claim.options.empty()) {
-      out.add({}, "/options", "the roofline adapter takes no options; the GPU goes in hardware.spec, the operators in workload.spec");
     }
     if (claim.extract.kind != Extract::Kind::none) out.add({}, "/extract", "the roofline adapter computes its value; remove \"extract\"");
     if (!claim.hardware.path && claim.hardware.inline_spec.is_null()) {

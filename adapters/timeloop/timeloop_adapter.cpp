@@ -291,6 +291,36 @@ class TimeloopAdapter final : public Adapter {
 
   std::vector<Mode> modes() const override { return {Mode::run, Mode::reread}; }
 
+  AdapterDoc doc() const override {
+    return {"the native Timeloop-style model (Timeloop v3.0.3 or v4 semantics) on Timeloop's own YAML/JSON inputs, "
+            "or a re-read of its stats output",
+            "mode run: \"inputs\": the Timeloop files (architecture, problem, mapping, ERT), merged in order like\n"
+            "timeloop-model's command line. mode reread: \"artifact\": timeloop-model.stats.txt, "
+            "timeloop-mapper.stats.txt\nor timeloop-model.map+stats.xml (\"inputs\" name the data spaces of an XML, and "
+            "make a changed input\nmark the artifact stale).",
+            R"({
+  "id": "toy-gemm-cycles",
+  "title": "The 32x32x32 GEMM takes 32768 cycles on one PE",
+  "source": {"paper": "Our paper", "where": "Table 1"},
+  "tool": "timeloop",
+  "inputs": ["toy/arch.yaml", "toy/problem.yaml", "toy/map.yaml", "toy/ERT.yaml"],
+  "metric": "cycles",
+  "expected": {"value": 32768, "unit": "cycles"}
+})"};
+  }
+  std::vector<OptionInfo> options() const override {
+    return {{"engine", OptionType::choice,
+             "native (default): claimcheck's model; real: the real timeloop-model on PATH (needs --allow-commands)",
+             R"("real")", {"native", "real"}, {}, {}},
+            {"semantics", OptionType::choice,
+             "which Timeloop's definitions apply (default: v4 for version 0.4 inputs, else v3.0.3)", R"("v4")",
+             {"v3.0.3", "v4"}, {}, {}}};
+  }
+  std::vector<NewSlot> new_slots(Mode mode) const override {
+    if (mode == Mode::reread) return {{"STATS", "/artifact", false, false, true}, {"INPUT", "/inputs", true, true, true}};
+    return {{"INPUT", "/inputs", true, false, true}};
+  }
+
   void validate(const Claim& claim, Diagnostics& out) const override {
     const auto& file = claim.location.file;
     std::string hint;

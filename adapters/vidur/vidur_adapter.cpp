@@ -103,9 +103,51 @@ class VidurAdapter final : public Adapter {
   std::vector<MetricInfo> metrics() const override {
     std::vector<MetricInfo> out;
     for (const auto& m : metric_table()) out.push_back({m.name, m.unit, m.description});
+    for (const auto& name : metric_names()) {  // the aliases, so that their units are known too
+      const MetricDef* m = find_metric(name);
+      if (m && m->name != name) out.push_back({name, m->unit, "alias of " + m->name});
+    }
     return out;
   }
   std::vector<Mode> modes() const override { return {Mode::reread}; }
+  AdapterDoc doc() const override {
+    return {"VIDUR simulation outputs (request and batch metrics CSVs, per-replica JSON): latency percentiles, TTFT, "
+            "TBT/TPOT, throughput, utilization",
+            "\"artifact\": VIDUR's output folder of the run (simulator_output/<timestamp>/), or a file in it. Values are "
+            "read in\nseconds, as VIDUR's files hold them. A distribution needs options.statistic.",
+            R"({
+  "id": "vidur-ttft-p90",
+  "title": "P90 time to first token is 0.35 s",
+  "source": {"paper": "Our paper", "where": "Table 3"},
+  "tool": "vidur",
+  "mode": "reread",
+  "metric": "ttft",
+  "artifact": "runs/vidur/simulator_output/2024-06-01_12-00-00-000000",
+  "options": {"statistic": "p90"},
+  "expected": {"value": 0.35, "unit": "s"},
+  "tolerance": {"absolute": 0.005}
+})"};
+  }
+  std::vector<OptionInfo> options() const override {
+    return {
+        {"statistic", OptionType::string,
+         "which statistic of a distribution metric the paper reports: mean, median, min, max or pNN", R"("p99")", {},
+         {}, {}},
+        {"latency_metric", OptionType::string, "roofline_ratio: the VIDUR time metric checked against the roofline",
+         R"("tbt")", {}, {}, {}},
+        {"roofline", OptionType::object,
+         "roofline_ratio: {\"gpu\": ..., \"precision\": ..., \"operators\": [...]} (see `claimcheck adapters roofline`)",
+         R"({"gpu": "A100-SXM4-80GB", "precision": "fp16", "operators": [{"op": "gemm", "m": 1, "n": 8192, "k": 8192}]})",
+         {}, {}, {}},
+    };
+  }
+  std::vector<ClaimPath> paths(const Claim& claim) const override {
+    std::vector<ClaimPath> out = Adapter::paths(claim);
+    for (auto& p : out) {
+      if (p.pointer == "/artifact") p.kind = ClaimPath::Kind::file_or_directory;  // the run folder, or a file in it
+    }
+    return out;
+  }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     if (claim.mode != Mode::reread) {

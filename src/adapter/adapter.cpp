@@ -22,6 +22,33 @@ std::vector<Claim> Adapter::expand(const Claim& claim, const Sandbox&, const std
   return {claim};
 }
 
+std::vector<ClaimPath> Adapter::paths(const Claim& claim) const {
+  std::vector<ClaimPath> out;
+  if (claim.artifact) out.push_back({"/artifact", *claim.artifact, ClaimPath::Kind::file, {}});
+  for (std::size_t i = 0; i < claim.inputs.size(); ++i) {
+    out.push_back({"/inputs/" + std::to_string(i), claim.inputs[i], ClaimPath::Kind::file, {}});
+  }
+  if (claim.workload.path) out.push_back({"/workload/spec", *claim.workload.path, ClaimPath::Kind::file, {}});
+  if (claim.hardware.path) out.push_back({"/hardware/spec", *claim.hardware.path, ClaimPath::Kind::file, {}});
+  if (claim.options.is_object()) {
+    for (const auto& option : options()) {
+      if (option.type != OptionType::path || !claim.options.contains(option.name)) continue;
+      const auto& value = claim.options.at(option.name);
+      if (value.is_string()) {
+        out.push_back({"/options/" + option.name, value.get<std::string>(), ClaimPath::Kind::file_or_directory, {}});
+      }
+    }
+  }
+  return out;
+}
+
+void Adapter::check_inputs(const Job&, Diagnostics&) const {}
+
+std::vector<NewSlot> Adapter::new_slots(Mode mode) const {
+  if (mode == Mode::reread) return {{"ARTIFACT", "/artifact", false, false, true}};
+  return {};
+}
+
 Outcome measure_safely(const Adapter& adapter, const Job& job) {
   try {
     return adapter.measure(job);
@@ -53,6 +80,16 @@ Outcome measure_safely(const Adapter& adapter, const Job& job) {
       }
     }
   } catch (const InputError& e) {
+    if (!e.claim_field().empty()) {
+      // The file was read as it is; what the claim asks of it is wrong.
+      std::string field = e.claim_field().substr(1);
+      for (char& c : field) c = c == '/' ? '.' : c;
+      const auto& at = job.claim.location;
+      return Blocked{BlockKind::invalid_input, e.what(),
+                     "correct \"" + field + "\" in the claim (" + at.file.generic_string() + ":" +
+                         std::to_string(at.line) + "): the file is read as it is",
+                     {}};
+    }
     return Blocked{BlockKind::invalid_input, e.what(), "fix the input file named above", {}};
   } catch (const std::exception& e) {
     return Blocked{BlockKind::adapter_error, std::string("the ") + adapter.name() + " adapter failed: " + e.what(),

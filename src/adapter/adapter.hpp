@@ -58,6 +58,8 @@ struct Measurement {
   std::string tool_version;             // e.g. "native timeloop-style model 1", "timeloop-model v3.0.3"
   std::vector<std::string> warnings;    // things the reader should know (e.g. a real-tool quirk)
   std::vector<std::string> notes;       // what the run accepted without using (e.g. ignored input keys)
+  std::string basis;                    // how the value was obtained when not one reading, shown with it
+                                        // (e.g. "mean of 3 rows of out/runs.csv"); "" otherwise
   bool operator==(const Measurement&) const = default;
 };
 
@@ -86,11 +88,68 @@ struct Blocked {
 
 using Outcome = std::variant<Measurement, Blocked>;
 
-// A metric an adapter supports. `name` may end in ".*" for families like "accesses.*".
+// A metric an adapter supports. In `name`, a dot-separated part in angle brackets stands for any
+// word ("<level>") or for one of the words it lists ("<reads|fills|updates>"); "*" is any metric.
 struct MetricInfo {
   std::string name;         // e.g. "cycles", "accesses.<level>.<dataspace>.<reads|fills|updates>"
-  std::string unit;         // the unit it is measured in, e.g. "cycles", "pJ"
+  std::string unit;         // the unit it is measured in, e.g. "cycles", "pJ"; "any" when the claim says
   std::string description;  // one line
+};
+
+// The JSON type of an option's value.
+enum class OptionType {
+  string,
+  integer,
+  number,
+  boolean,
+  choice,       // one of OptionInfo::choices
+  path,         // a file or folder, relative to the claim file, inside the repository
+  string_list,  // a non-empty array of strings
+  object,       // an object the adapter reads itself
+  any,          // a value whose shape depends on other options (the adapter checks it)
+};
+
+// One key a claim may set under "options". The loader checks every claim against this table
+// (unknown keys, types, choices, ranges) and `claimcheck adapters TOOL` prints it, so the two
+// cannot disagree.
+struct OptionInfo {
+  std::string name;                  // e.g. "npu"
+  OptionType type = OptionType::string;
+  std::string description;           // one line; says what applies when it is absent
+  std::string example;               // a JSON value, e.g. "3" or "\"congestion-aware\""
+  std::vector<std::string> choices;  // OptionType::choice: the allowed strings
+  std::optional<double> min;         // integer and number: inclusive bounds
+  std::optional<double> max;
+};
+
+// What `claimcheck adapters TOOL` says beyond the tables.
+struct AdapterDoc {
+  std::string summary;       // one line: what the adapter measures
+  std::string claim_fields;  // how a claim names its inputs (workload, hardware, inputs, artifact...)
+  std::string example;       // a complete claim as JSON; a test lints it
+};
+
+// Where `claimcheck new TOOL ARGS...` puts its positional arguments, in order.
+struct NewSlot {
+  std::string name;      // shown in usage, e.g. "NETWORK"
+  std::string pointer;   // where in the claim, e.g. "/hardware/spec/network"
+  bool many = false;     // takes every remaining argument (an array at `pointer`)
+  bool optional = false;
+  bool path = true;      // a file or folder (made relative to the claim file); else taken as text
+};
+
+// A file or folder a claim names: lint checks it is inside the repository and exists.
+struct ClaimPath {
+  enum class Kind {
+    file,
+    directory,
+    file_or_directory,
+    output,  // written by what the claim runs: must be inside the repository, may not exist yet
+  };
+  std::string pointer;      // in the claim, e.g. "/options/comm_group"
+  std::string written;      // as written, relative to the claim file
+  Kind kind = Kind::file;
+  std::string alternative;  // also exists when `written` + this does (an ET prefix: ".0.et")
 };
 
 class Adapter {
@@ -101,9 +160,25 @@ class Adapter {
   virtual std::vector<MetricInfo> metrics() const = 0;
   virtual std::vector<Mode> modes() const = 0;  // modes it supports
 
-  // Lint-time checks beyond the common claim format (metric names, options, required fields).
-  // Adds diagnostics with JSON pointers relative to the claim object (e.g. "/options/npu").
+  virtual AdapterDoc doc() const = 0;
+  // The keys of "options" (checked by the loader before validate(), which need not repeat it).
+  virtual std::vector<OptionInfo> options() const { return {}; }
+
+  // Lint-time checks beyond the common claim format and the options table (metric names,
+  // required fields). Adds diagnostics with JSON pointers relative to the claim object.
   virtual void validate(const Claim& claim, Diagnostics& out) const = 0;
+
+  // The files and folders a (valid) claim names. The default: artifact, inputs, and the
+  // workload and hardware specs given as paths; path options of the table.
+  virtual std::vector<ClaimPath> paths(const Claim& claim) const;
+
+  // Lint-time checks that read a valid claim's inputs but measure nothing (e.g. an option out of
+  // the range the inputs allow). Pointers are relative to the claim. May throw like measure().
+  virtual void check_inputs(const Job& job, Diagnostics& out) const;
+
+  // `claimcheck new TOOL ARGS...`: where the positional ARGS go. The default: nothing for mode
+  // run, the artifact for mode reread.
+  virtual std::vector<NewSlot> new_slots(Mode mode) const;
 
   virtual Outcome measure(const Job& job) const = 0;
   // The claims this claim stands for, measured and reported one by one (default: itself). An

@@ -33,20 +33,23 @@ const std::vector<RegistryEntry>& registry() {
   return entries;
 }
 
-const Adapter* find_adapter(std::string_view name) {
+const RegistryEntry* find_entry(std::string_view name) {
   for (const auto& entry : registry()) {
-    if (entry.adapter->name() == name) return entry.adapter.get();
+    if (entry.adapter->name() == name) return &entry;
   }
   return nullptr;
+}
+
+const Adapter* find_adapter(std::string_view name) {
+  const RegistryEntry* entry = find_entry(name);
+  return entry ? entry->adapter.get() : nullptr;
 }
 
 ModelMain find_model(std::string_view tool) {
   // Native commands that are not an adapter of their own.
   if (tool == "timeloop-mapper") return &timeloop::mapper::mapper_main;
-  for (const auto& entry : registry()) {
-    if (entry.adapter->name() == tool) return entry.model_main;
-  }
-  return nullptr;
+  const RegistryEntry* entry = find_entry(tool);
+  return entry ? entry->model_main : nullptr;
 }
 
 std::vector<std::string> adapter_names() {

@@ -26,6 +26,9 @@ const std::vector<RegistryEntry>& registry();
 // The adapter named `name`, or null.
 const Adapter* find_adapter(std::string_view name);
 
+// The registry row of the adapter named `name`, or null.
+const RegistryEntry* find_entry(std::string_view name);
+
 // The model command of `tool`, or null.
 ModelMain find_model(std::string_view tool);
 

@@ -14,8 +14,12 @@
 
 #include "adapter/registry.hpp"
 #include "claimcheck/build_info.hpp"
+#include "cli/adapter_docs.hpp"
+#include "cli/claim_checks.hpp"
 #include "cli/commands.hpp"
 #include "cli/pipeline.hpp"
+#include "cli/root.hpp"
+#include "core/derive.hpp"
 #include "io/atomic_file.hpp"
 #include "io/claim_loader.hpp"
 #include "provenance/git.hpp"
@@ -29,11 +33,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// An input problem that ends the command with exit 2 after its diagnostics are printed.
-struct InputFailure {
-  Diagnostics diagnostics;
-};
-
 void print_diagnostics(const Diagnostics& diagnostics, std::ostream& err) {
   for (const auto& d : diagnostics.items()) err << format_diagnostic(d);
   err << "claimcheck: " << diagnostics.size() << (diagnostics.size() == 1 ? " error" : " errors") << "\n";
@@ -41,31 +40,6 @@ void print_diagnostics(const Diagnostics& diagnostics, std::ostream& err) {
 
 std::string render(const AuditRecord& record, const std::string& format, const RenderOptions& options) {
   return find_report_format(format)->render(record, options);
-}
-
-// The repository root: --root, else the git work tree holding the current folder, else it.
-fs::path audit_root(const std::string& given) {
-  if (!given.empty()) return fs::weakly_canonical(fs::absolute(given));
-  const GitRepository git(fs::current_path());
-  if (git.found()) return fs::weakly_canonical(git.workdir());
-  return fs::current_path();
-}
-
-std::vector<Claim> load_or_fail(const std::vector<std::string>& paths) {
-  std::vector<fs::path> roots(paths.begin(), paths.end());
-  if (roots.empty()) roots.emplace_back("claims");
-  Diagnostics diagnostics;
-  const auto files = find_claim_files(roots, diagnostics);
-  if (files.empty() && diagnostics.empty()) {
-    std::string where;
-    for (const auto& r : roots) where += (where.empty() ? "" : ", ") + r.string();
-    diagnostics.add(roots.front(), "", "no claim files (*" + std::string(k_claim_suffix) + ") found under " + where,
-                    "an audit that measures nothing is not a pass; name a claim file or a folder holding some");
-  }
-  LoadResult loaded = load_claims(files, validate_with_adapter);
-  diagnostics.append(loaded.diagnostics);
-  if (!diagnostics.empty()) throw InputFailure{std::move(diagnostics)};
-  return std::move(loaded.claims);
 }
 
 std::string claim_line(const ClaimResult& r) {
@@ -77,8 +51,10 @@ std::string claim_line(const ClaimResult& r) {
   if (r.verdict == Verdict::blocked) {
     line << "  blocked (" << r.block_kind << "): " << r.reason;
   } else {
-    line << "  measured " << format_quantity(*r.measured, r.expected.unit.symbol) << "  error "
-         << format_relative(r.relative_error) << "  tolerance " << format_tolerance(r.expected);
+    line << "  measured " << format_quantity(*r.measured, r.expected.unit.symbol);
+    if (!r.measured_basis.empty()) line << " (" << r.measured_basis << ")";
+    line << "  error " << format_error(r.expected, r.error, r.relative_error) << "  tolerance "
+         << format_tolerance(r.expected);
   }
   if (r.stale) line << "  [stale]";
   if (r.evidence_uncommitted) line << "  [uncommitted evidence]";
@@ -99,22 +75,44 @@ struct AuditArgs {
   RenderOptions render;
 };
 
+// The claims --only selects, and every claim a selected derived claim is computed from.
+std::vector<Claim> select_claims(std::vector<Claim> claims, const std::vector<std::string>& only) {
+  if (only.empty()) return claims;
+  std::vector<bool> keep(claims.size(), false);
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    const bool match = std::any_of(only.begin(), only.end(), [&](const std::string& glob) {
+      return fnmatch(glob.c_str(), claims[i].id.c_str(), 0) == 0;
+    });
+    if (match) pending.push_back(i);
+  }
+  while (!pending.empty()) {
+    const std::size_t i = pending.back();
+    pending.pop_back();
+    if (keep[i]) continue;
+    keep[i] = true;
+    if (!claims[i].derived) continue;
+    for (const auto& operand : claims[i].derived->operands) {
+      for (std::size_t j : match_operand(operand, claims)) pending.push_back(j);
+    }
+  }
+  std::vector<Claim> selected;
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    if (keep[i]) selected.push_back(std::move(claims[i]));
+  }
+  return selected;
+}
+
 int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err) {
   FailPolicy policy;
   if (auto problem = parse_fail_policy(args.fail_on, policy); !problem.empty()) {
     err << "claimcheck: error: " << problem << "\n";
     return k_exit_input;
   }
-  std::vector<Claim> claims = load_or_fail(args.paths);
-  if (!args.only.empty()) {
-    std::erase_if(claims, [&](const Claim& c) {
-      return std::none_of(args.only.begin(), args.only.end(),
-                          [&](const std::string& glob) { return fnmatch(glob.c_str(), c.id.c_str(), 0) == 0; });
-    });
-    if (claims.empty()) {
-      err << "claimcheck: error: --only matches no claim id\n";
-      return k_exit_input;
-    }
+  const std::vector<Claim> claims = select_claims(load_claim_paths(args.paths), args.only);
+  if (claims.empty()) {
+    err << "claimcheck: error: --only matches no claim id\n";
+    return k_exit_input;
   }
 
   // Take the output locks before any work, so a concurrent audit is refused at once.
@@ -133,8 +131,11 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
     locks.push_back(std::move(lock));
   }
 
+  const Root root = find_root(args.root, args.paths);
+  if (!root.note.empty()) err << root.note << "\n";
+  if (!root.warning.empty()) err << root.warning << "\n";
   AuditSettings settings;
-  settings.root = audit_root(args.root);
+  settings.root = root.path;
   settings.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   settings.policy.allow_commands = args.allow_commands;
   settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
@@ -155,28 +156,51 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   } else {
     write_file_atomically(args.output, rendered);
   }
+  int status = k_exit_ok;
   if (failing > 0) {
     err << "claimcheck: " << failing << (failing == 1 ? " claim fails" : " claims fail") << " the policy (--fail-on "
         << args.fail_on << ")\n";
-    return k_exit_failed;
+    status = k_exit_failed;
   }
-  return k_exit_ok;
+  if (const std::string why = audit_failure(record.summary, policy); !why.empty()) {
+    err << "claimcheck: the audit fails: " << why << "\n";
+    status = k_exit_failed;
+  }
+  return status;
 }
 
-int run_lint_command(const std::vector<std::string>& paths, std::ostream& err) {
-  const auto claims = load_or_fail(paths);
-  err << "claimcheck: " << claims.size() << (claims.size() == 1 ? " claim" : " claims") << " valid\n";
+// Lint: every check the audit makes before measuring, and those that read the claims' files
+// without measuring (paths inside the root and existing, option ranges the inputs fix).
+int run_lint_command(const std::vector<std::string>& paths, const std::string& root_arg, std::ostream& err) {
+  const auto claims = load_claim_paths(paths);
+  const Root root = find_root(root_arg, paths);
+  if (!root.note.empty()) err << root.note << "\n";
+  const Sandbox sandbox(root.path);
+  const GitRepository git(root.path);
+  FileFindings found = check_claim_files(claims, sandbox, git, RunPolicy{});
+  locate_claim_diagnostics(found.errors);
+  if (!found.errors.empty()) throw InputError(std::move(found.errors));
+  Diagnostics warnings = paper_field_warnings(claims);
+  locate_claim_diagnostics(warnings);
+  for (const auto& w : warnings.items()) err << format_diagnostic(w, Severity::warning);
+  // Files of other projects, fetched into git-ignored folders: one line a folder, not a warning
+  // a file (the published exercises alone name thousands).
+  for (const auto& [folder, ids] : found.fetched_folders) {
+    err << "claimcheck: note: " << ids.size() << (ids.size() == 1 ? " claim names" : " claims name")
+        << " files under " << folder << "/, a git-ignored folder where they are not (fetched, not committed): the "
+        << "audit blocks " << (ids.size() == 1 ? "it" : "them") << " until they are fetched (" << *ids.begin()
+        << (ids.size() > 1 ? ", ..." : "") << ")\n";
+  }
+  err << "claimcheck: " << claims.size() << (claims.size() == 1 ? " claim" : " claims") << " valid";
+  if (!warnings.empty()) err << ", " << warnings.size() << (warnings.size() == 1 ? " warning" : " warnings");
+  err << "\n";
   return k_exit_ok;
 }
 
 int run_render_command(const std::string& path, const std::string& format_name, const RenderOptions& options,
                        const std::string& output, std::ostream& out) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    Diagnostics ds;
-    ds.add(path, "", "cannot read the record");
-    throw InputFailure{ds};
-  }
+  if (!in) throw InputError(path, 0, 0, "cannot read the record");
   std::ostringstream text;
   text << in.rdbuf();
   const AuditRecord record = record_from_json(text.str(), path);
@@ -189,17 +213,14 @@ int run_render_command(const std::string& path, const std::string& format_name, 
   return k_exit_ok;
 }
 
-int run_adapters_command(std::ostream& out) {
-  for (const auto& entry : registry()) {
-    const Adapter& a = *entry.adapter;
-    std::string modes;
-    for (Mode m : a.modes()) modes += std::string(modes.empty() ? "" : ", ") + (m == Mode::run ? "run" : "reread");
-    out << a.name() << " " << a.version() << "  (modes: " << modes << (entry.model_main ? "; model command" : "")
-        << ")\n";
-    for (const auto& metric : a.metrics()) {
-      out << "  " << metric.name << " [" << metric.unit << "]  " << metric.description << "\n";
-    }
+int run_adapters_command(const std::string& tool, std::ostream& out) {
+  if (tool.empty()) {
+    out << list_adapters();
+    return k_exit_ok;
   }
+  const RegistryEntry* entry = find_entry(tool);
+  if (!entry) throw InputError(std::filesystem::path(), 0, 0, "no adapter named \"" + tool + "\"", adapter_hint(tool));
+  out << describe_adapter(*entry);
   return k_exit_ok;
 }
 
@@ -229,11 +250,17 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   audit_cmd->add_option("--timeout", audit.timeout_s, "seconds a claim may run a program (default 600)")
       ->check(CLI::PositiveNumber);
   audit_cmd->add_option("--root", audit.root,
-                        "repository root claims may read below (default: the git work tree, else the current folder)");
+                        "repository root claims may read below (default: the git work tree of the claims, else of the "
+                        "current folder)");
 
   std::vector<std::string> lint_paths;
-  auto* lint_cmd = app.add_subcommand("lint", "validate claim files only (exit 2 on any problem)");
+  std::string lint_root;
+  auto* lint_cmd = app.add_subcommand(
+      "lint", "check claim files without measuring: every check of audit, and that their files exist (exit 2 on any "
+              "problem)");
   lint_cmd->add_option("paths", lint_paths, "claim files or folders (default: claims/)");
+  lint_cmd->add_option("--root", lint_root,
+                       "repository root claims may read below (default: the git work tree of the claims)");
 
   std::string render_path, render_format = "md", render_output;
   auto* render_cmd = app.add_subcommand("render", "re-render a saved audit record");
@@ -249,17 +276,39 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
   render_cmd->add_option("-o,--output", render_output, "write here (atomically) instead of stdout");
 
-  auto* adapters_cmd = app.add_subcommand("adapters", "list adapters, their versions and metrics");
+  std::string adapters_tool;
+  auto* adapters_cmd = app.add_subcommand(
+      "adapters", "list adapters and their metrics; with TOOL, document its claim fields, metrics, options and an "
+                  "example claim");
+  adapters_cmd->add_option("tool", adapters_tool, "one adapter to document");
 
   std::string model_tool;
   auto* model_cmd = app.add_subcommand(
       "model", "run a tool's native model directly on its own input files: claimcheck model TOOL ARGS... "
                "(see claimcheck model TOOL --help)");
-  model_cmd->add_option("tool", model_tool, "the tool (run `claimcheck adapters`)")->required();
+  model_cmd->add_option("tool", model_tool, "the tool (run `claimcheck adapters`)");
   model_cmd->prefix_command();
+  // --help after the tool is the tool's own: it reaches the model command with the other ARGS.
+  model_cmd->set_help_flag();
 
   std::vector<ExtraCommand> extras;
   for (CommandFactory factory : extra_commands()) extras.push_back(factory(app));
+
+  // A first word that names no command is reported as such (CLI11 would only say that a
+  // command is required).
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+  if (argc > 1 && argv[1][0] != '-' && std::find(names.begin(), names.end(), argv[1]) == names.end()) {
+    std::string hint;
+    if (auto close = closest_match(argv[1], names); !close.empty()) {
+      hint = "did you mean \"" + close + "\"?";
+    } else {
+      for (const auto& n : names) hint += (hint.empty() ? "commands: " : ", ") + n;
+    }
+    err << "claimcheck: error: unknown command \"" << argv[1] << "\"\n  hint: " << hint
+        << " (claimcheck --help lists them)\n";
+    return k_exit_input;
+  }
 
   try {
     app.parse(argc, argv);
@@ -273,15 +322,23 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   try {
     if (*audit_cmd) return run_audit_command(audit, out, err);
-    if (*lint_cmd) return run_lint_command(lint_paths, err);
+    if (*lint_cmd) return run_lint_command(lint_paths, lint_root, err);
     if (*render_cmd) return run_render_command(render_path, render_format, render_options, render_output, out);
-    if (*adapters_cmd) return run_adapters_command(out);
+    if (*adapters_cmd) return run_adapters_command(adapters_tool, out);
     for (const auto& extra : extras) {
       if (*extra.command) return extra.run(out, err);
     }
     if (*model_cmd) {
       // prefix_command leaves everything after the tool name unparsed.
       std::vector<std::string> rest = model_cmd->remaining();
+      const bool help = model_tool == "-h" || model_tool == "--help" ||
+                        (model_tool.empty() && std::any_of(rest.begin(), rest.end(), [](const std::string& a) {
+                           return a == "-h" || a == "--help";
+                         }));
+      if (model_tool.empty() || help) {
+        out << model_usage();
+        return help ? k_exit_ok : k_exit_input;
+      }
       ModelMain model = find_model(model_tool);
       if (!model) {
         std::string tools;
@@ -294,9 +351,6 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
       }
       return model(rest, out, err);
     }
-  } catch (const InputFailure& e) {
-    print_diagnostics(e.diagnostics, err);
-    return k_exit_input;
   } catch (const InputError& e) {
     print_diagnostics(e.diagnostics(), err);
     return k_exit_input;

@@ -8,8 +8,10 @@
 #include <thread>
 
 #include "adapter/registry.hpp"
+#include "core/derive.hpp"
 #include "core/judge.hpp"
 #include "provenance/git.hpp"
+#include "report/format.hpp"
 
 namespace claimcheck {
 namespace fs = std::filesystem;
@@ -38,6 +40,32 @@ Measured measure_one(const Claim& claim, const Sandbox& sandbox, const RunPolicy
   return out;
 }
 
+// Stage: plan. The claims an adapter measures, in claim order (derived claims are computed later).
+std::vector<std::size_t> plan_measurements(const std::vector<Claim>& claims) {
+  std::vector<std::size_t> planned;
+  for (std::size_t i = 0; i < claims.size(); ++i) {
+    if (!claims[i].derived) planned.push_back(i);
+  }
+  return planned;
+}
+
+// Stage: measure, in parallel: outcomes land by claim index, so nothing depends on -j.
+std::vector<Measured> measure_all(const std::vector<Claim>& claims, const std::vector<std::size_t>& planned,
+                                  const Sandbox& sandbox, const AuditSettings& settings) {
+  std::vector<Measured> measured(claims.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < planned.size(); k = next++) {
+      measured[planned[k]] = measure_one(claims[planned[k]], sandbox, settings.policy);
+    }
+  };
+  const int jobs = std::max(1, std::min<int>(settings.jobs, static_cast<int>(planned.size())));
+  std::vector<std::jthread> threads;
+  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  return measured;
+}
+
 // Files a claim names itself (artifact and inputs), resolved when they exist.
 std::vector<fs::path> named_files(const Claim& claim, const Sandbox& sandbox) {
   std::vector<fs::path> files;
@@ -56,8 +84,8 @@ std::vector<fs::path> named_files(const Claim& claim, const Sandbox& sandbox) {
   return files;
 }
 
-// Stage: judge. The claim, its outcome and its verdict as one record entry.
-ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbox& sandbox) {
+// What was claimed, copied into the record so that it stands alone.
+ClaimResult claimed(const Claim& claim, const Sandbox& sandbox) {
   ClaimResult r;
   r.id = claim.id;
   r.title = claim.title;
@@ -71,6 +99,27 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbo
   r.file = sandbox.relative(fs::weakly_canonical(fs::absolute(claim.location.file)));
   r.line = claim.location.line;
   r.tags = claim.tags;
+  return r;
+}
+
+// `value` (in `unit`) judged against the claim, into `r`.
+void judge_into(ClaimResult& r, const Claim& claim, double value, const Unit& unit) {
+  const Judgement j = judge(claim.expected, value, unit);
+  r.verdict = j.verdict;
+  if (j.verdict == Verdict::blocked) {
+    r.block_kind = "invalid measurement";
+    r.reason = j.reason;
+    r.unblock = "fix the claim's unit, or the metric it names";
+    return;
+  }
+  r.measured = j.measured;
+  r.error = j.error;
+  r.relative_error = j.relative_error;
+}
+
+// Stage: judge. The claim, its outcome and its verdict as one record entry.
+ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbox& sandbox) {
+  ClaimResult r = claimed(claim, sandbox);
   r.duration_ms = measured.duration_ms;
   if (const Adapter* adapter = find_adapter(claim.tool)) r.adapter_version = adapter->version();
   if (const auto* blocked = std::get_if<Blocked>(&measured.outcome)) {
@@ -83,21 +132,55 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbo
   const auto& m = std::get<Measurement>(measured.outcome);
   r.measured_raw = m.value;
   r.measured_unit = m.unit.symbol;
+  r.measured_basis = m.basis;
   r.tool_version = m.tool_version;
   r.warnings = m.warnings;
   r.notes = m.notes;
   for (const auto& d : m.details) r.details.emplace_back(d.name, d.value);
-  const Judgement j = judge(claim.expected, m.value, m.unit);
-  r.verdict = j.verdict;
-  if (j.verdict == Verdict::blocked) {
-    r.block_kind = "invalid measurement";
-    r.reason = j.reason;
-    r.unblock = "fix the claim's unit, or the metric it names";
+  judge_into(r, claim, m.value, m.unit);
+  return r;
+}
+
+// Stage: derive. A derived claim from its operands' results (final: judged, and blocked when
+// stale), judged like a measured one. It inherits its operands' flags: its evidence is theirs.
+ClaimResult derive_one(const Claim& claim, const std::vector<Claim>& claims, const std::vector<ClaimResult>& results,
+                       const Sandbox& sandbox) {
+  ClaimResult r = claimed(claim, sandbox);
+  const Derivation& d = *claim.derived;
+  std::vector<Quantity> operands;
+  for (const auto& name : d.operands) {
+    for (std::size_t j : match_operand(name, claims)) {
+      const ClaimResult& o = results[j];
+      r.operands.push_back(o.id);
+      r.stale = r.stale || o.stale;
+      r.evidence_uncommitted = r.evidence_uncommitted || o.evidence_uncommitted;
+      if (o.verdict == Verdict::blocked || !o.measured) {
+        if (r.verdict == Verdict::blocked && !r.reason.empty()) continue;  // the first blocked operand is named
+        r.block_kind = "operand blocked";
+        r.reason = "operand \"" + o.id + "\" is blocked (" + o.block_kind + "): " + o.reason;
+        r.unblock = "unblock \"" + o.id + "\" first" + (o.unblock.empty() ? std::string() : ": " + o.unblock);
+        continue;
+      }
+      operands.push_back(Quantity{*o.measured, o.expected.unit});
+      r.details.emplace_back(o.id, format_quantity(*o.measured, o.expected.unit.symbol) + " (" +
+                                       std::string(verdict_info(o.verdict).label) + ")");
+    }
+  }
+  if (!r.reason.empty()) {
+    r.details.clear();
     return r;
   }
-  r.measured = j.measured;
-  r.error = j.error;
-  r.relative_error = j.relative_error;
+  std::string why;
+  const auto value = derive_value(d.op, operands, why);
+  if (!value) {
+    r.block_kind = "invalid measurement";
+    r.reason = why;
+    r.unblock = "derive it from other operands";
+    return r;
+  }
+  r.measured_raw = value->value;
+  r.measured_unit = value->unit.symbol;
+  judge_into(r, claim, value->value, value->unit);
   return r;
 }
 
@@ -166,29 +249,6 @@ void add_evidence(ClaimResult& result, const Claim& claim, const Measured& measu
 
 }  // namespace
 
-void validate_with_adapter(const Claim& claim, Diagnostics& out) {
-  const Adapter* adapter = find_adapter(claim.tool);
-  if (!adapter) {
-    std::string hint;
-    if (auto close = closest_match(claim.tool, adapter_names()); !close.empty()) {
-      hint = "did you mean \"" + close + "\"?";
-    } else {
-      std::string names;
-      for (const auto& n : adapter_names()) names += (names.empty() ? "" : ", ") + n;
-      hint = "known tools: " + names;
-    }
-    out.add({}, "/tool", "unknown tool \"" + claim.tool + "\"", hint);
-    return;
-  }
-  const auto modes = adapter->modes();
-  if (std::find(modes.begin(), modes.end(), claim.mode) == modes.end()) {
-    out.add({}, "/mode",
-            "the " + adapter->name() + " adapter does not support mode \"" +
-                (claim.mode == Mode::run ? "run" : "reread") + "\"");
-  }
-  adapter->validate(claim, out);
-}
-
 AuditRecord run_audit(const std::vector<Claim>& listed, const AuditSettings& settings, const ProgressFn& progress) {
   const auto start = std::chrono::steady_clock::now();
   AuditRecord record;
@@ -206,33 +266,26 @@ AuditRecord run_audit(const std::vector<Claim>& listed, const AuditSettings& set
   }
   record.provenance.started_at = utc_now();
 
-  // Measure: claims in parallel; results land by index, so their order never depends on -j.
-  std::vector<Measured> measured(claims.size());
+  // Plan: the claims an adapter measures; derived claims wait for their operands.
+  const std::vector<std::size_t> planned = plan_measurements(claims);
+  // Measure: each planned claim through its adapter, in parallel; outcomes land by index.
+  const std::vector<Measured> measured = measure_all(claims, planned, sandbox, settings);
+  // Judge: each measured claim against its expected value.
   std::vector<ClaimResult> results(claims.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i = next++; i < claims.size(); i = next++) {
-      measured[i] = measure_one(claims[i], sandbox, settings.policy);
-      results[i] = judge_one(claims[i], measured[i], sandbox);
-    }
-  };
-  const int jobs = std::max(1, std::min<int>(settings.jobs, static_cast<int>(claims.size())));
-  {
-    std::vector<std::jthread> threads;
-    for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
-    worker();
-  }
-
-  // Provenance: git (libgit2 handles are not shared across threads, so this runs here).
+  for (std::size_t i : planned) results[i] = judge_one(claims[i], measured[i], sandbox);
+  // Provenance: the git state of the repository and of every measured claim's evidence.
   const GitRepository git(settings.root);
   record.provenance.git = git.info();
   record.provenance.environment = read_environment();
   record.provenance.claimcheck = read_tool_info();
   record.provenance.ci = read_ci_info(settings.env);
   std::map<std::string, std::optional<std::int64_t>> commit_times;
-  for (std::size_t i = 0; i < claims.size(); ++i) {
-    add_evidence(results[i], claims[i], measured[i], sandbox, git, commit_times);
-    if (progress) progress(results[i]);
+  for (std::size_t i : planned) add_evidence(results[i], claims[i], measured[i], sandbox, git, commit_times);
+  // Derive: derived claims from their operands' final results, operands first, then judged.
+  for (std::size_t i : derivation_order(claims)) results[i] = derive_one(claims[i], claims, results, sandbox);
+
+  if (progress) {
+    for (const auto& r : results) progress(r);
   }
   record.claims = std::move(results);
   record.summary = summarize(record.claims);
@@ -241,8 +294,11 @@ AuditRecord run_audit(const std::vector<Claim>& listed, const AuditSettings& set
 }
 
 std::string parse_fail_policy(const std::string& text, FailPolicy& out) {
-  out = FailPolicy{false, false, false};
-  if (text == "none") return {};
+  out = FailPolicy{false, false, false, true};
+  if (text == "none") {
+    out.nothing_measured = false;
+    return {};
+  }
   std::stringstream words(text);
   std::string word;
   while (std::getline(words, word, ',')) {
@@ -257,6 +313,12 @@ std::string parse_fail_policy(const std::string& text, FailPolicy& out) {
     }
   }
   return {};
+}
+
+std::string audit_failure(const Summary& summary, const FailPolicy& policy) {
+  if (!policy.nothing_measured || summary.verified + summary.discrepant > 0) return {};
+  return "no claim was measured (" + std::to_string(summary.blocked) + " blocked): an audit that measures nothing "
+         "is not a pass; unblock them, or pass --fail-on none";
 }
 
 bool fails(const ClaimResult& r, const FailPolicy& policy) {

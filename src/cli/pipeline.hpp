@@ -23,24 +23,27 @@ struct AuditSettings {
 // Called once per claim, in claim order, as soon as it and every claim before it are done.
 using ProgressFn = std::function<void(const ClaimResult&)>;
 
-// Measures and judges every claim (already loaded and validated) and records the audit.
-// The order and content of the record do not depend on settings.jobs.
+// Measures and judges every claim (already loaded and validated; a derived claim's operands
+// among them) and records the audit. The order and content of the record do not depend on
+// settings.jobs.
 AuditRecord run_audit(const std::vector<Claim>& claims, const AuditSettings& settings, const ProgressFn& progress);
-
-// The validator that checks a claim against its adapter (unknown tool, unsupported mode, the
-// adapter's own rules), for the loader.
-void validate_with_adapter(const Claim& claim, Diagnostics& out);
 
 // Policy: which outcomes fail the audit (exit 1).
 struct FailPolicy {
   bool discrepant = true;
   bool blocked = false;
   bool stale = false;
+  bool nothing_measured = true;  // an audit in which no claim was verified or discrepant measured nothing
 };
 
-// Parses "discrepant,blocked,stale" (or "none"); "" when fine, else what is wrong.
+// Parses "discrepant,blocked,stale" (or "none"); "" when fine, else what is wrong. Every policy
+// but "none" also fails an audit that measured nothing.
 std::string parse_fail_policy(const std::string& text, FailPolicy& out);
 
 bool fails(const ClaimResult& result, const FailPolicy& policy);
+
+// Why the audit as a whole fails `policy` beyond its claims ("" when it does not): no claim
+// was verified or discrepant, so it measured nothing.
+std::string audit_failure(const Summary& summary, const FailPolicy& policy);
 
 }  // namespace claimcheck

@@ -18,10 +18,12 @@ namespace claimcheck {
 // Where in the paper the number appears.
 struct Source {
   std::string paper;  // e.g. "ASTRA-sim2.0 (ISPASS 2023)"
-  std::string where;  // e.g. "Fig. 9", "Table 3"
-  std::string quote;  // the sentence or cell as printed (optional)
+  std::string where;  // e.g. "Fig. 9", "Table 3" (optional when `file` is given)
+  std::string quote;  // the sentence or cell as printed (optional); `claimcheck cover` finds it in the paper
   std::string url;    // optional
   std::string doi;    // optional
+  std::string file;   // the paper's LaTeX or Markdown source, relative to the claim file ("" when not given)
+  int line = 0;       // 1-based line of the quote in `file` when the claim was written (0 when not given)
   bool operator==(const Source&) const = default;
 };
 
@@ -51,6 +53,10 @@ struct Expected {
   double max = 0.0;    // Kind::range: inclusive upper bound
   Unit unit;           // unit of every number above
   Tolerance tolerance; // Kind::value only; none given means exact equality
+  // Digits after the decimal point as the claim file writes its number ("2.30" -> 2, "40" -> 0,
+  // "1.5e6" -> -5: a rounding to hundreds of thousands); the finer of a range's two bounds.
+  // Reports print values this way; nullopt when not known (a record of an older claimcheck).
+  std::optional<int> decimals;
   bool operator==(const Expected&) const = default;
 };
 
@@ -76,6 +82,21 @@ struct ClaimLocation {
   bool operator==(const ClaimLocation&) const = default;
 };
 
+// A claim computed from other claims' measured values instead of measured by an adapter.
+enum class DerivedOp {
+  ratio,           // a / b (same dimension; a ratio such as "3.2x")
+  difference,      // a - b (same dimension, in it)
+  percent_change,  // (a - b) / |b|: "A uses 40% less energy than B" is -40%
+  relative_error,  // |a - b| / |b|, b the reference: "the error is 2.3%"
+  mean,            // mean of every operand (same dimension, in it)
+};
+
+struct Derivation {
+  DerivedOp op = DerivedOp::ratio;
+  std::vector<std::string> operands;  // claim ids as written; `mean` also takes globs ("finish-npu*")
+  bool operator==(const Derivation&) const = default;
+};
+
 struct Claim {
   std::string id;                       // unique across an audit
   std::string title;
@@ -92,6 +113,7 @@ struct Claim {
   std::optional<Unit> measured_unit;    // unit of the extracted raw value when it differs from expected's
   nlohmann::json options;               // adapter-specific options (object or null)
   std::vector<std::string> tags;
+  std::optional<Derivation> derived;    // set for a derived claim (tool "derived", no adapter)
   ClaimLocation location;
   bool operator==(const Claim&) const = default;
 };

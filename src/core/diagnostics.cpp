@@ -50,14 +50,16 @@ InputError::InputError(std::filesystem::path file, int line, int column, std::st
         return ds;
       }()) {}
 
-std::string format_diagnostic(const Diagnostic& d) {
-  std::string out = "claimcheck: error: " + d.file.string();
+std::string format_diagnostic(const Diagnostic& d, Severity severity) {
+  std::string out = std::string(severity == Severity::error ? "claimcheck: error: " : "claimcheck: warning: ") +
+                    d.file.string();
   if (d.line > 0) {
     out += ":" + std::to_string(d.line);
     if (d.column > 0) out += ":" + std::to_string(d.column);
   }
   if (!d.pointer.empty()) out += " (" + d.pointer + ")";
-  out += ": " + d.message + "\n";
+  // A problem with no file (a command-line word) is the message alone.
+  out += (d.file.empty() && d.pointer.empty() ? "" : ": ") + d.message + "\n";
   if (!d.source_line.empty() && d.column > 0) {
     out += "    " + d.source_line + "\n";
     std::string pad;

@@ -46,9 +46,19 @@ class InputError : public std::exception {
   const char* what() const noexcept override { return m_what.c_str(); }
   const Diagnostics& diagnostics() const { return m_diagnostics; }
 
+  // The claim's field at fault (a JSON pointer into the claim, e.g. "/extract/regex") when the
+  // file was read as it is but the claim asked it for something it does not hold; "" when the
+  // file is at fault.
+  const std::string& claim_field() const { return m_claim_field; }
+  InputError&& blaming(std::string claim_field) && {
+    m_claim_field = std::move(claim_field);
+    return std::move(*this);
+  }
+
  private:
   Diagnostics m_diagnostics;
   std::string m_what;
+  std::string m_claim_field;
 };
 
 // The diagnostic as claimcheck prints it:
@@ -56,7 +66,9 @@ class InputError : public std::exception {
 //     <source line>
 //     <caret>
 //     hint: ...
-std::string format_diagnostic(const Diagnostic& diagnostic);
+// A warning prints "warning" in place of "error".
+enum class Severity { error, warning };
+std::string format_diagnostic(const Diagnostic& diagnostic, Severity severity = Severity::error);
 
 // "did you mean" helper: the closest candidate to `word` by edit distance, or "" when none is close.
 std::string closest_match(const std::string& word, const std::vector<std::string>& candidates);

@@ -102,6 +102,8 @@ struct ClaimResult {
   std::optional<double> measured;          // in the expected unit
   std::optional<double> measured_raw;      // as the adapter measured it
   std::string measured_unit;               // unit of measured_raw
+  std::string measured_basis;               // how it was obtained when not one reading ("mean of 3 rows of
+                                           // runs.csv"); "" otherwise
   std::optional<double> error;             // signed, expected unit
   std::optional<double> relative_error;    // signed fraction
   std::string block_kind;                  // for blocked: e.g. "input missing"
@@ -113,6 +115,7 @@ struct ClaimResult {
   std::vector<std::pair<std::string, std::string>> details;
   std::vector<std::string> warnings;
   std::vector<std::string> notes;          // what the measurement accepted without using (e.g. ignored keys)
+  std::vector<std::string> operands;       // derived claims: the ids of the claims it was computed from
   std::string adapter_version;
   std::string tool_version;
   double duration_ms = 0.0;                // timing: excluded from determinism

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -9,6 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/derive.hpp"
+#include "core/printed_number.hpp"
+#include "io/claim_expand.hpp"
 #include "io/extract.hpp"
 #include "io/json_limits.hpp"
 #include "io/json_locator.hpp"
@@ -107,7 +111,7 @@ class ClaimReader {
     }
     only_keys(m_object, "",
               {"$schema", "id", "title", "source", "tool", "mode", "workload", "hardware", "metric", "expected",
-               "tolerance", "artifact", "inputs", "extract", "options", "tags"});
+               "tolerance", "artifact", "inputs", "extract", "options", "tags", "derived", "for_each"});
     if (auto id = string_at(m_object, "", "id", true)) {
       const bool valid = std::all_of(id->begin(), id->end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -119,6 +123,10 @@ class ClaimReader {
     }
     claim.title = string_at(m_object, "", "title", true).value_or("");
     read_source(claim);
+    if (m_object.contains("derived")) {
+      read_derived(claim);
+      return claim;
+    }
     claim.tool = string_at(m_object, "", "tool", true).value_or("");
     if (auto mode = string_at(m_object, "", "mode", false)) {
       if (*mode == "run") {
@@ -161,12 +169,80 @@ class ClaimReader {
       error("/source", std::string("\"source\" must be an object, not ") + source.type_name());
       return;
     }
-    only_keys(source, "/source", {"paper", "where", "quote", "url", "doi"});
+    only_keys(source, "/source", {"paper", "where", "quote", "url", "doi", "file", "line"});
     claim.source.paper = string_at(source, "/source", "paper", true).value_or("");
-    claim.source.where = string_at(source, "/source", "where", true).value_or("");
+    claim.source.file = string_at(source, "/source", "file", false).value_or("");
+    // A paper's source file locates the number itself (with the quote); otherwise say where.
+    claim.source.where = string_at(source, "/source", "where", claim.source.file.empty()).value_or("");
     claim.source.quote = string_at(source, "/source", "quote", false).value_or("");
     claim.source.url = string_at(source, "/source", "url", false).value_or("");
     claim.source.doi = string_at(source, "/source", "doi", false).value_or("");
+    if (source.contains("file") && claim.source.file.empty() && source.at("file").is_string()) {
+      error("/source/file", "\"file\" must not be empty");
+    }
+    if (source.contains("line")) {
+      const json& line = source.at("line");
+      if (!line.is_number_integer() || line.get<long long>() < 1 || line.get<long long>() > 100'000'000) {
+        error("/source/line", "\"line\" must be a line number (an integer from 1)");
+      } else {
+        claim.source.line = line.get<int>();
+      }
+      if (!source.contains("file")) error("/source/line", "\"line\" goes with \"file\": the paper's source file");
+    }
+    if (!claim.source.file.empty() && claim.source.quote.empty()) {
+      error("/source", "a source with \"file\" needs \"quote\": the text around the number, as the paper prints it",
+            "`claimcheck cover` finds the quote in the file and checks its number");
+    }
+  }
+
+  // A derived claim: its value comes from other claims (core/derive.hpp), so it names no tool,
+  // inputs or extraction of its own.
+  void read_derived(Claim& claim) {
+    for (const char* key : {"tool", "mode", "metric", "artifact", "inputs", "extract", "options"}) {
+      if (m_object.contains(key)) {
+        error(std::string("/") + key, std::string("a derived claim has no \"") + key + "\"",
+              "its value comes from the claims named in \"derived\"");
+      }
+    }
+    claim.workload = read_spec("workload");
+    claim.hardware = read_spec("hardware");
+    claim.tags = read_strings("tags");
+    read_expected(claim);
+    const json& derived = m_object.at("derived");
+    if (!derived.is_object()) {
+      error("/derived", std::string("\"derived\" must be an object, not ") + derived.type_name(),
+            "e.g. \"derived\": {\"op\": \"ratio\", \"of\": [\"time-baseline\", \"time-ours\"]}");
+      return;
+    }
+    only_keys(derived, "/derived", {"op", "of"});
+    Derivation d;
+    if (auto op = string_at(derived, "/derived", "op", true)) {
+      if (auto parsed = parse_derived_op(*op)) {
+        d.op = *parsed;
+      } else {
+        const auto names = derived_op_names();
+        const std::string close = closest_match(*op, names);
+        error("/derived/op", "unknown derived op \"" + *op + "\"",
+              close.empty() ? "use " + join(names) : "did you mean \"" + close + "\"?");
+      }
+    }
+    if (!derived.contains("of")) {
+      error("/derived", "missing required key \"of\": the ids of the claims it is computed from");
+    } else if (!derived.at("of").is_array() || derived.at("of").empty()) {
+      error("/derived/of", "\"of\" must be a non-empty array of claim ids");
+    } else {
+      const json& of = derived.at("of");
+      for (std::size_t i = 0; i < of.size(); ++i) {
+        if (!of[i].is_string() || of[i].get_ref<const std::string&>().empty()) {
+          error("/derived/of/" + std::to_string(i), "an operand is a claim id (a non-empty string)");
+          continue;
+        }
+        d.operands.push_back(of[i].get<std::string>());
+      }
+    }
+    claim.tool = std::string(k_derived_tool);
+    claim.metric = derived_metric(d);
+    claim.derived = std::move(d);
   }
 
   Spec read_spec(const std::string& key) {
@@ -370,6 +446,29 @@ class ClaimReader {
   int m_errors = 0;
 };
 
+// Digits after the decimal point of the expected number(s) as the claim file writes them: read
+// from the file's text, or, for a number a for_each selector put there, from the value itself.
+std::optional<int> written_decimals(const Expected& expected, const json& object, const std::string& base,
+                                    std::string_view text, const JsonLocator& locator) {
+  std::vector<const char*> keys;
+  switch (expected.kind) {
+    case Expected::Kind::value: keys = {"value"}; break;
+    case Expected::Kind::range: keys = {"min", "max"}; break;
+    case Expected::Kind::at_most: keys = {"at_most"}; break;
+    case Expected::Kind::at_least: keys = {"at_least"}; break;
+  }
+  std::optional<int> finest;
+  for (const char* key : keys) {
+    const std::size_t at = locator.value(base + "/expected/" + key).offset;
+    std::size_t end = at;
+    while (end < text.size() && std::strchr("+-.0123456789eE", text[end]) != nullptr) ++end;
+    const std::string literal = end > at ? std::string(text.substr(at, end - at)) : object.at("expected").at(key).dump();
+    const auto decimals = decimals_of(literal);
+    if (decimals && (!finest || *decimals > *finest)) finest = decimals;
+  }
+  return finest;
+}
+
 void locate(Diagnostics& diagnostics, std::size_t from, const JsonLocator& locator) {
   for (std::size_t i = from; i < diagnostics.size(); ++i) {
     auto& d = diagnostics.items()[i];
@@ -409,29 +508,54 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
   } else {
     objects.emplace_back(&document, "");
   }
+  bool full = false;
   for (const auto& [object, base] : objects) {
-    if (result.claims.size() >= k_max_claims) {
-      result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
-      break;
-    }
-    ClaimReader reader(*object, base, result.diagnostics, file);
-    Claim claim = reader.read();
-    if (!reader.ok()) continue;
-    const TextPosition position = locator.value(base);
-    claim.location = ClaimLocation{file, base, position.line, position.column};
-    if (validate && *validate) {
-      Diagnostics adapter_diagnostics;
-      (*validate)(claim, adapter_diagnostics);
-      if (!adapter_diagnostics.empty()) {
-        for (auto d : adapter_diagnostics.items()) {
-          d.file = file;
-          d.pointer = base + d.pointer;
-          result.diagnostics.add(std::move(d));
-        }
+    if (full) break;
+    // A for_each claim stands for several; a problem they share is reported once.
+    std::vector<Diagnostic> reported;
+    auto report = [&](Diagnostics& found) {
+      for (auto& d : found.items()) {
+        const bool seen = std::any_of(reported.begin(), reported.end(), [&](const Diagnostic& r) {
+          return r.pointer == d.pointer && r.message == d.message && r.hint == d.hint;
+        });
+        if (seen) continue;
+        reported.push_back(d);
+        result.diagnostics.add(std::move(d));
+      }
+    };
+    Diagnostics expand_problems;
+    const std::vector<Expansion> expansions = expand_for_each(*object, base, file, expand_problems);
+    report(expand_problems);
+    for (const Expansion& expansion : expansions) {
+      if (result.claims.size() >= k_max_claims) {
+        result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
+        full = true;
+        break;
+      }
+      Diagnostics problems;
+      ClaimReader reader(expansion.object, base, problems, file);
+      Claim claim = reader.read();
+      if (!reader.ok()) {
+        report(problems);
         continue;
       }
+      claim.expected.decimals = written_decimals(claim.expected, expansion.object, base, text, locator);
+      const TextPosition position = locator.value(base);
+      claim.location = ClaimLocation{file, base, position.line, position.column};
+      if (validate && *validate) {
+        Diagnostics adapter_diagnostics;
+        (*validate)(claim, adapter_diagnostics);
+        if (!adapter_diagnostics.empty()) {
+          for (auto& d : adapter_diagnostics.items()) {
+            d.file = file;
+            d.pointer = base + d.pointer;
+          }
+          report(adapter_diagnostics);
+          continue;
+        }
+      }
+      result.claims.push_back(std::move(claim));
     }
-    result.claims.push_back(std::move(claim));
   }
   locate(result.diagnostics, first_diagnostic, locator);
 }
@@ -469,6 +593,35 @@ std::vector<fs::path> find_claim_files(const std::vector<fs::path>& paths, Diagn
   return files;
 }
 
+void locate_claim_diagnostics(Diagnostics& diagnostics) {
+  std::map<fs::path, std::pair<std::string, std::optional<JsonLocator>>> files;
+  for (auto& d : diagnostics.items()) {
+    if (d.line > 0 || d.file.empty()) continue;
+    auto it = files.find(d.file);
+    if (it == files.end()) {
+      it = files.emplace(d.file, std::pair<std::string, std::optional<JsonLocator>>{}).first;
+      std::error_code ec;
+      if (fs::file_size(d.file, ec) <= k_max_claim_file_bytes && !ec) {
+        std::ifstream in(d.file, std::ios::binary);
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        it->second.first = std::move(buffer).str();
+        try {
+          parse_json_bounded(it->second.first, d.file);
+          it->second.second.emplace(it->second.first);
+        } catch (const InputError&) {
+          // Changed since it was loaded: leave the diagnostic unlocated.
+        }
+      }
+    }
+    if (!it->second.second) continue;
+    Diagnostics one;
+    one.add(d);
+    locate(one, 0, *it->second.second);
+    d = one.items().front();
+  }
+}
+
 LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
   LoadResult result;
   parse_into(text, file, result, nullptr);
@@ -477,6 +630,7 @@ LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
 
 LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
   LoadResult result;
+  std::map<fs::path, std::string> texts;  // kept to locate the cross-claim checks' findings
   for (const auto& file : files) {
     std::error_code ec;
     const auto size = fs::file_size(file, ec);
@@ -492,7 +646,8 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
     std::ifstream in(file, std::ios::binary);
     std::ostringstream buffer;
     buffer << in.rdbuf();
-    parse_into(buffer.str(), file, result, &validate);
+    texts[file] = std::move(buffer).str();
+    parse_into(texts[file], file, result, &validate);
   }
   // Ids are unique across the audit: reports, diffs and caches key on them.
   std::map<std::string, const Claim*> seen;
@@ -503,6 +658,21 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
       result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
                                         claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
                                         "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
+    }
+  }
+  // Derived claims refer to others: checked once every claim is known (when one failed to load,
+  // its name would be reported missing for the wrong reason).
+  if (result.diagnostics.empty()) {
+    Diagnostics derived;
+    check_derivations(result.claims, derived);
+    std::map<fs::path, JsonLocator> locators;
+    for (auto& d : derived.items()) {
+      auto it = locators.find(d.file);
+      if (it == locators.end()) it = locators.emplace(d.file, JsonLocator(texts.at(d.file))).first;
+      Diagnostics one;
+      one.add(std::move(d));
+      locate(one, 0, it->second);
+      result.diagnostics.append(one);
     }
   }
   return result;

@@ -37,6 +37,10 @@ struct LoadResult {
 // Parses and validates the files. Claims with problems are not returned; their problems are.
 LoadResult load_claims(const std::vector<std::filesystem::path>& files, const ClaimValidator& validate);
 
+// Fills in line, column and source line of diagnostics that name a claim file and a JSON pointer
+// only (found after loading: file checks, cover), reading their files again.
+void locate_claim_diagnostics(Diagnostics& diagnostics);
+
 // Parses claims from one file's text (no adapter validation); for tests and fuzzing.
 LoadResult parse_claim_text(std::string_view text, const std::filesystem::path& file);
 

@@ -17,13 +17,20 @@ namespace {
   throw InputError(file, line, 0, std::move(message), std::move(hint));
 }
 
+// The file is as it is; the claim's `field` selects what it does not hold.
+[[noreturn]] void fail_selection(const std::string& field, const std::filesystem::path& file, int line,
+                                 std::string message, std::string hint = {}) {
+  throw InputError(file, line, 0, std::move(message), std::move(hint)).blaming(field);
+}
+
 double from_json_value(const nlohmann::json& value, const std::string& pointer, const std::filesystem::path& file) {
   if (value.is_number()) return value.get<double>();
   if (value.is_string()) {
     // Protobuf's JSON writes 64-bit integers as strings; accept any string that is a number.
     if (auto number = parse_number(value.get_ref<const std::string&>())) return *number;
   }
-  fail(file, 0, "value at JSON pointer \"" + pointer + "\" is " + std::string(value.type_name()) + ", expected a number");
+  fail_selection("/extract/json_pointer", file, 0,
+                 "value at JSON pointer \"" + pointer + "\" is " + std::string(value.type_name()) + ", expected a number");
 }
 
 double extract_json(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
@@ -32,7 +39,8 @@ double extract_json(const Extract& extract, std::string_view content, const std:
   try {
     pointer = nlohmann::json::json_pointer(extract.json_pointer);
   } catch (const nlohmann::json::exception& e) {
-    fail(file, 0, "invalid JSON pointer \"" + extract.json_pointer + "\"", "a pointer looks like \"/summary/cycles\"");
+    fail_selection("/extract/json_pointer", file, 0, "invalid JSON pointer \"" + extract.json_pointer + "\"",
+                   "a pointer looks like \"/summary/cycles\"");
   }
   // contains() itself throws for some pointers ("//a" on an array: an empty array index).
   const nlohmann::json* selected = nullptr;
@@ -41,7 +49,7 @@ double extract_json(const Extract& extract, std::string_view content, const std:
   } catch (const nlohmann::json::exception&) {
     selected = nullptr;
   }
-  if (!selected) fail(file, 0, "JSON pointer \"" + extract.json_pointer + "\" selects nothing");
+  if (!selected) fail_selection("/extract/json_pointer", file, 0, "JSON pointer \"" + extract.json_pointer + "\" selects nothing");
   return from_json_value(*selected, extract.json_pointer, file);
 }
 
@@ -73,20 +81,20 @@ double aggregate(std::vector<double> values, const std::string& how, const std::
   return values[lower] + (values[upper] - values[lower]) * (rank - static_cast<double>(lower));
 }
 
-double extract_csv(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
+Extracted extract_csv(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
   const CsvTable table = parse_csv(content, file);
-  auto column_index = [&](const std::string& name) {
+  auto column_index = [&](const std::string& name, const std::string& field) {
     auto it = std::find(table.header.begin(), table.header.end(), name);
     if (it == table.header.end()) {
       std::string hint;
       if (auto close = closest_match(name, table.header); !close.empty()) hint = "did you mean \"" + close + "\"?";
-      fail(file, 1, "no column \"" + name + "\" in the header", hint);
+      fail_selection(field, file, 1, "no column \"" + name + "\" in the header", hint);
     }
     return static_cast<std::size_t>(it - table.header.begin());
   };
-  const std::size_t value_column = column_index(extract.column);
+  const std::size_t value_column = column_index(extract.column, "/extract/csv_column");
   std::vector<std::pair<std::size_t, std::string>> filters;
-  for (const auto& [name, wanted] : extract.where) filters.emplace_back(column_index(name), wanted);
+  for (const auto& [name, wanted] : extract.where) filters.emplace_back(column_index(name, "/extract/where"), wanted);
 
   std::vector<double> values;
   std::vector<std::size_t> lines;
@@ -103,16 +111,19 @@ double extract_csv(const Extract& extract, std::string_view content, const std::
     values.push_back(*number);
     lines.push_back(r + 2);
   }
-  if (values.empty()) fail(file, 0, "no row matches the selection in column \"" + extract.column + "\"");
+  if (values.empty()) fail_selection("/extract/where", file, 0, "no row matches the selection in column \"" + extract.column + "\"");
   if (extract.aggregate.empty()) {
     if (values.size() > 1) {
-      fail(file, static_cast<int>(lines[1]),
+      fail_selection("/extract/where", file, static_cast<int>(lines[1]),
            std::to_string(values.size()) + " rows match the selection, expected exactly one",
            "add columns to \"where\", or set \"aggregate\" (mean, sum, min, max, median, p50, p99, ...)");
     }
-    return values.front();
+    return {values.front(), {}};
   }
-  return aggregate(std::move(values), extract.aggregate, file);
+  const std::size_t rows = values.size();
+  const double value = aggregate(std::move(values), extract.aggregate, file);
+  return {value, extract.aggregate + " of " + std::to_string(rows) + (rows == 1 ? " row" : " rows") + " of " +
+                     file.generic_string()};
 }
 
 double extract_regex(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
@@ -120,9 +131,9 @@ double extract_regex(const Extract& extract, std::string_view content, const std
   options.set_log_errors(false);
   options.set_max_mem(64 << 20);
   const RE2 re(extract.pattern, options);
-  if (!re.ok()) fail(file, 0, "invalid regex \"" + extract.pattern + "\": " + re.error());
+  if (!re.ok()) fail_selection("/extract/regex", file, 0, "invalid regex \"" + extract.pattern + "\": " + re.error());
   if (re.NumberOfCapturingGroups() != 1) {
-    fail(file, 0, "regex \"" + extract.pattern + "\" must have exactly one capture group");
+    fail_selection("/extract/regex", file, 0, "regex \"" + extract.pattern + "\" must have exactly one capture group");
   }
   re2::StringPiece input(content.data(), content.size());
   std::string captured;
@@ -136,12 +147,12 @@ double extract_regex(const Extract& extract, std::string_view content, const std
     if (input.data() == before) input.remove_prefix(1);
   }
   if (matches == 0 || (extract.occurrence >= 0 && matches <= extract.occurrence)) {
-    fail(file, 0, "regex \"" + extract.pattern + "\" does not match" +
+    fail_selection("/extract/regex", file, 0, "regex \"" + extract.pattern + "\" does not match" +
                       (matches > 0 ? " " + std::to_string(extract.occurrence + 1) + " times" : std::string()));
   }
   const std::string& last = selected;
   auto number = parse_number(last);
-  if (!number) fail(file, 0, "regex captured \"" + last + "\", which is not a number");
+  if (!number) fail_selection("/extract/regex", file, 0, "regex captured \"" + last + "\", which is not a number");
   return *number;
 }
 
@@ -251,13 +262,17 @@ CsvTable parse_csv(std::string_view content, const std::filesystem::path& file) 
 }
 
 double extract_value(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
+  return extract_reading(extract, content, file).value;
+}
+
+Extracted extract_reading(const Extract& extract, std::string_view content, const std::filesystem::path& file) {
   switch (extract.kind) {
-    case Extract::Kind::json_pointer: return extract_json(extract, content, file);
+    case Extract::Kind::json_pointer: return {extract_json(extract, content, file), {}};
     case Extract::Kind::csv: return extract_csv(extract, content, file);
-    case Extract::Kind::regex: return extract_regex(extract, content, file);
+    case Extract::Kind::regex: return {extract_regex(extract, content, file), {}};
     case Extract::Kind::none: break;
   }
-  fail(file, 0, "the claim says nothing about how to read a value from this file",
+  fail_selection("/extract", file, 0, "the claim says nothing about how to read a value from this file",
        "add \"extract\" with \"json_pointer\", \"csv\" or \"regex\"");
 }
 

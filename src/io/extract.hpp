@@ -11,9 +11,19 @@
 
 namespace claimcheck {
 
+// A number read out of a file, and how when it is not one reading.
+struct Extracted {
+  double value = 0.0;
+  std::string basis;  // e.g. "mean of 3 rows of out/runs.csv" for a CSV aggregate; "" for one reading
+};
+
 // The number `extract` selects in `content`, the text of `file`. Throws InputError naming the
 // file and what did not match (missing pointer, no such column, no matching row, several rows
-// without an aggregate, no regex match, a value that is not a number).
+// without an aggregate, no regex match, a value that is not a number); when the file is as it is
+// and the claim's selection is at fault, the error blames that claim field (InputError::claim_field).
+Extracted extract_reading(const Extract& extract, std::string_view content, const std::filesystem::path& file);
+
+// extract_reading(...).value.
 double extract_value(const Extract& extract, std::string_view content, const std::filesystem::path& file);
 
 // Parses a number as written in artifacts: JSON-like decimal, optional sign and exponent,

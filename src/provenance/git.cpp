@@ -89,6 +89,16 @@ fs::path GitRepository::workdir() const {
   return dir ? fs::path(dir).lexically_normal() : fs::path();
 }
 
+bool GitRepository::ignored(const fs::path& absolute) const {
+  if (!m_repo) return false;
+  const fs::path root = fs::weakly_canonical(workdir());
+  const fs::path relative = fs::weakly_canonical(absolute).lexically_relative(root);
+  if (relative.empty() || *relative.begin() == "..") return false;
+  int is_ignored = 0;
+  if (git_ignore_path_is_ignored(&is_ignored, m_repo, relative.generic_string().c_str()) != 0) return false;
+  return is_ignored == 1;
+}
+
 GitInfo GitRepository::info() const {
   GitInfo info;
   if (!m_repo) return info;

@@ -33,6 +33,10 @@ class GitRepository {
   // repository was found: then only the blob id is computed).
   Evidence evidence(const std::filesystem::path& absolute, const std::filesystem::path& audit_root) const;
 
+  // Whether `absolute` (which need not exist) is ignored by the work tree's .gitignore files;
+  // false when no repository was found or it lies outside the work tree.
+  bool ignored(const std::filesystem::path& absolute) const;
+
   // Commit time (seconds since the epoch) of the newest commit reachable from HEAD, along
   // first parents, that changed `relative_path`; nullopt when none did (or no repository).
   std::optional<std::int64_t> last_commit_time(const std::string& relative_path) const;

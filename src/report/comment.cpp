@@ -37,7 +37,9 @@ std::string claim_cell(const ClaimResult& c) {
 
 std::string measured_cell(const ClaimResult& c) {
   if (!c.measured) return "n/a";
-  return markdown_escape(format_quantity(*c.measured, c.expected.unit.symbol));
+  std::string out = format_quantity(*c.measured, c.expected.unit.symbol);
+  if (!c.measured_basis.empty()) out += " (" + c.measured_basis + ")";
+  return cell(out);
 }
 
 std::string location_cell(const ClaimResult& c) {
@@ -52,9 +54,9 @@ std::string attention_row(const ClaimResult& c) {
     error = cell(c.block_kind.empty() ? c.reason : c.block_kind + ": " + c.reason);
     if (!c.unblock.empty()) error += "; to unblock: " + cell(c.unblock);
   } else {
-    error = markdown_escape(format_relative(c.relative_error)) + " (" +
-            markdown_escape(format_signed(c.error, c.expected.unit.symbol)) + ", tolerance " +
-            markdown_escape(format_tolerance(c.expected)) + ")";
+    const std::string detail = format_error_detail(c.expected, c.error, c.relative_error);
+    // "+11.7% (+4.7 ms, tolerance ±5%)"
+    error = markdown_escape(detail.substr(0, detail.size() - 1) + ", tolerance " + format_tolerance(c.expected) + ")");
   }
   return "| " + std::string(info.badge) + " " + std::string(info.label) + flags(c) + " | " + claim_cell(c) + " | " +
          markdown_escape(format_expected(c.expected)) + " | " + measured_cell(c) + " | " + error + " | " +
@@ -63,7 +65,7 @@ std::string attention_row(const ClaimResult& c) {
 
 std::string verified_row(const ClaimResult& c) {
   return "| " + claim_cell(c) + flags(c) + " | " + markdown_escape(format_expected(c.expected)) + " | " +
-         measured_cell(c) + " | " + markdown_escape(format_relative(c.relative_error)) + " | " +
+         measured_cell(c) + " | " + markdown_escape(format_error(c.expected, c.error, c.relative_error)) + " | " +
          markdown_escape(format_tolerance(c.expected)) + " |\n";
 }
 
@@ -195,6 +197,31 @@ std::string render_comment(const AuditRecord& record, const RenderOptions& optio
         ++(c->verdict == Verdict::discrepant ? listed_discrepant : listed_blocked);
       }
       body += "\n";
+    }
+  }
+
+  // Warnings of every claim (a verified claim's too: they qualify the number it verified).
+  std::string warned;
+  std::size_t warnings = 0;
+  for (const auto& c : record.claims) {
+    for (const auto& w : c.warnings) {
+      ++warnings;
+      warned += "- " + markdown_id(cut_utf8(c.id, 200)) + ": " + cell(w) + "\n";
+    }
+  }
+  if (warnings > 0) {
+    const std::string section = "<details><summary>" + std::to_string(warnings) + " warning" +
+                                (warnings == 1 ? "" : "s") + "</summary>\n\n" + warned + "\n</details>\n\n";
+    if (section.size() <= room) {
+      body += section;
+      room -= section.size();
+    } else {
+      const std::string note = "_" + std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") +
+                               ", too long for this comment: they are in the report._\n\n";
+      if (note.size() <= room) {
+        body += note;
+        room -= note.size();
+      }
     }
   }
 

@@ -147,6 +147,7 @@ RecordDiff diff_records(const AuditRecord& base, const AuditRecord& head) {
     }
     const ClaimResult& b = *found->second;
     change.base = side_of(b);
+    change.edited = !same_expected(b.expected, h.expected);
     if (b.measured && h.measured) {
       // The base value in the head's unit (a claim may have changed its unit).
       if (auto converted = convert(*b.measured, b.expected.unit, h.expected.unit)) {
@@ -162,7 +163,7 @@ RecordDiff diff_records(const AuditRecord& base, const AuditRecord& head) {
       change.kind = ChangeKind::improved;
     } else if (change.delta) {
       change.kind = ChangeKind::moved;
-    } else if (!same_expected(b.expected, h.expected)) {
+    } else if (change.edited) {
       change.kind = ChangeKind::expected_changed;
     } else {
       ++diff.unchanged;
@@ -186,6 +187,11 @@ RecordDiff diff_records(const AuditRecord& base, const AuditRecord& head) {
   return diff;
 }
 
+int edited_count(const RecordDiff& diff) {
+  return static_cast<int>(
+      std::count_if(diff.changes.begin(), diff.changes.end(), [](const ClaimChange& c) { return c.edited; }));
+}
+
 int regression_count(const RecordDiff& diff) {
   return static_cast<int>(std::count_if(diff.changes.begin(), diff.changes.end(), [](const ClaimChange& c) {
     return c.kind == ChangeKind::regressed || c.kind == ChangeKind::added_failing;
@@ -207,8 +213,9 @@ std::string render_diff_markdown(const RecordDiff& diff) {
   out += regressions > 0 ? "**" + std::to_string(regressions) + (regressions == 1 ? " regression" : " regressions") + "**"
                          : std::string("No regressions");
   out += " (" + n(ChangeKind::regressed) + " regressed, " + n(ChangeKind::added_failing) + " added failing); " +
-         n(ChangeKind::improved) + " improved, " + n(ChangeKind::moved) + " moved, " + n(ChangeKind::expected_changed) +
-         " edited, " + n(ChangeKind::added) + " added, " + n(ChangeKind::removed) + " removed; " +
+         n(ChangeKind::improved) + " improved, " + n(ChangeKind::moved) + " moved, " +
+         std::to_string(edited_count(diff)) + " edited, " + n(ChangeKind::added) + " added, " +
+         n(ChangeKind::removed) + " removed; " +
          std::to_string(diff.unchanged) + " unchanged.\n";
   if (diff.changes.empty()) return out;
   out += "\n| Change | Claim | Base | Head | Moved by |\n|---|---|---|---|---|\n";
@@ -219,7 +226,7 @@ std::string render_diff_markdown(const RecordDiff& diff) {
                 std::string(verdict_info(c.head->verdict).label);
     }
     std::string base = side_text(c.base), head = side_text(c.head);
-    if (c.kind == ChangeKind::expected_changed || (c.base && c.head && c.base->expected != c.head->expected)) {
+    if (c.edited || (c.base && c.head && c.base->expected != c.head->expected)) {
       base += "; claimed " + c.base->expected;
       head += "; claimed " + c.head->expected;
     }
@@ -245,8 +252,11 @@ std::string render_diff_json(const RecordDiff& diff) {
                         {"head", side_json(c.head)}};
     j["delta"] = c.delta ? nlohmann::json(*c.delta) : nlohmann::json(nullptr);
     j["relative_delta"] = c.relative_delta ? nlohmann::json(*c.relative_delta) : nlohmann::json(nullptr);
+    j["edited"] = c.edited;
     changes.push_back(std::move(j));
   }
+  // "edited" counts every claim whose expected value or tolerance changed, whatever its kind.
+  summary["edited"] = edited_count(diff);
   summary["unchanged"] = diff.unchanged;
   summary["regressions"] = regression_count(diff);
   const nlohmann::json out = {{"base_commit", diff.base_commit},

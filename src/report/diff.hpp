@@ -45,6 +45,7 @@ struct ClaimChange {
   std::optional<ClaimSide> head;         // absent when removed
   std::optional<double> delta;           // head - base measured, in the head's unit
   std::optional<double> relative_delta;  // delta / |base measured|; absent when base is 0
+  bool edited = false;                   // the claim's expected value or tolerance changed (any kind)
   bool operator==(const ClaimChange&) const = default;
 };
 
@@ -60,6 +61,9 @@ RecordDiff diff_records(const AuditRecord& base, const AuditRecord& head);
 
 // Claims that regressed or were added failing.
 int regression_count(const RecordDiff& diff);
+
+// Claims whose expected value or tolerance was edited, whatever else changed.
+int edited_count(const RecordDiff& diff);
 
 // GitHub-flavoured Markdown; claim text is escaped.
 std::string render_diff_markdown(const RecordDiff& diff);

@@ -1,5 +1,6 @@
 #include "report/format.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -37,6 +38,38 @@ std::string format_signed(std::optional<double> value, const std::string& unit) 
   if (!value) return "n/a";
   if (*value == 0.0) return format_quantity(0.0, unit);
   return (*value > 0 ? "+" : "") + format_quantity(*value, unit);
+}
+
+std::string format_error(const Expected& expected, std::optional<double> error, std::optional<double> relative) {
+  if (expected.unit.symbol != "%") return format_relative(relative);
+  if (!error) return "n/a";
+  if (std::fabs(*error) < 1e-12) return "0 pp";
+  return (*error > 0 ? "+" : "") + format_number(*error, 3) + " pp";
+}
+
+std::string format_error_detail(const Expected& expected, std::optional<double> error,
+                                std::optional<double> relative) {
+  if (expected.unit.symbol == "%") {
+    return format_error(expected, error, relative) + " (" + format_relative(relative) + " relative)";
+  }
+  return format_relative(relative) + " (" + format_signed(error, expected.unit.symbol) + ")";
+}
+
+std::string format_printed(double value, const Expected& expected) {
+  if (!expected.decimals || !std::isfinite(value)) return format_number(value);
+  const int decimals = *expected.decimals;
+  std::string out;
+  if (decimals >= 0) {
+    char buffer[512];
+    std::snprintf(buffer, sizeof buffer, "%.*f", std::min(decimals, 30), value);
+    out = buffer;
+  } else {
+    const double step = std::pow(10.0, -decimals);
+    out = format_number(std::round(value / step) * step);
+  }
+  if (out.rfind('-', 0) == 0 && out.find_first_not_of("-0.") == std::string::npos) out.erase(0, 1);  // "-0.00"
+  if (value != 0.0 && out.find_first_not_of("-0.") == std::string::npos) return format_number(value, 3);
+  return out;
 }
 
 std::string format_expected(const Expected& e) {

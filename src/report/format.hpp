@@ -21,6 +21,20 @@ std::string format_relative(std::optional<double> fraction);
 // Signed value with unit: "+1200 ns"; "n/a" when absent.
 std::string format_signed(std::optional<double> value, const std::string& unit);
 
+// The error as the tolerance reads it: for a claim in "%", signed percentage points ("+0.0081 pp",
+// since a tolerance on a percentage is in points); otherwise the signed relative error ("+1.16%").
+// "n/a" when absent.
+std::string format_error(const Expected& expected, std::optional<double> error, std::optional<double> relative);
+
+// The error at length: "+9.18% (+3.7 ms)", or for "%" claims "+0.0081 pp (+1.16% relative)".
+std::string format_error_detail(const Expected& expected, std::optional<double> error,
+                                std::optional<double> relative);
+
+// `value` printed as the claim prints its own number: with the claim file's digits after the
+// point (expected.decimals; "2.33" for 2.32611 when the claim says 2.30), else format_number.
+// A value that would print as zero but is not gets three significant digits instead.
+std::string format_printed(double value, const Expected& expected);
+
 // What the paper says: "40.3 ms", "1 to 2 ms", "at most 9%", "at least 2x".
 std::string format_expected(const Expected& expected);
 

@@ -3,6 +3,7 @@
 #include "report/comment.hpp"
 #include "report/github.hpp"
 #include "report/junit.hpp"
+#include "report/latex.hpp"
 #include "report/markdown.hpp"
 #include "report/record_json.hpp"
 
@@ -17,6 +18,8 @@ const std::vector<ReportFormat>& report_formats() {
        [](const AuditRecord& r, const RenderOptions& o) { return render_comment(r, o); }},
       {"github", "GitHub Actions annotations; also appends the job summary to $GITHUB_STEP_SUMMARY", &render_github},
       {"junit", "JUnit XML: one test case per claim", &render_junit},
+      {"latex", "LaTeX macros of the measured values (\\claimvalue{ID}) for the paper to print",
+       [](const AuditRecord& r, const RenderOptions&) { return render_latex(r); }},
   };
   return formats;
 }

@@ -32,7 +32,13 @@ std::string annotation_message(const ClaimResult& c) {
   if (c.verdict == Verdict::discrepant) {
     return what + ": claimed " + format_expected(c.expected) + " (" + format_tolerance(c.expected) + "), measured " +
            (c.measured ? format_quantity(*c.measured, unit) : std::string("n/a")) + ", error " +
-           format_relative(c.relative_error) + " (" + format_signed(c.error, unit) + ")";
+           format_error_detail(c.expected, c.error, c.relative_error);
+  }
+  if (c.verdict == Verdict::verified) {
+    std::string out = what + ": verified, with a warning:";
+    for (const auto& w : c.warnings) out += " " + cut_utf8(w, k_annotation_text_bytes) + ";";
+    out.pop_back();
+    return out;
   }
   std::string out = what + ": blocked";
   if (!c.block_kind.empty()) out += " (" + cut_utf8(c.block_kind, 100) + ")";
@@ -61,12 +67,12 @@ std::string annotation(std::string_view level, const ClaimResult& c) {
          "\n";
 }
 
-// The annotations of one verdict: all when they fit GitHub's limit, else one fewer than the
-// limit and a last one that says how many more there are.
+// The annotations of one verdict (of verified claims: those with warnings): all when they fit
+// GitHub's limit, else one fewer than the limit and a last one that says how many more there are.
 std::string annotations_for(const AuditRecord& record, Verdict verdict, std::string_view level) {
   std::vector<const ClaimResult*> claims;
   for (const auto& c : record.claims) {
-    if (c.verdict == verdict) claims.push_back(&c);
+    if (c.verdict == verdict && (verdict != Verdict::verified || !c.warnings.empty())) claims.push_back(&c);
   }
   const std::size_t shown = claims.size() <= k_github_annotation_limit ? claims.size() : k_github_annotation_limit - 1;
   std::string out;
@@ -116,6 +122,7 @@ std::string escape_command_property(std::string_view text) {
 std::string render_github_annotations(const AuditRecord& record) {
   std::string out = annotations_for(record, Verdict::discrepant, "error");
   out += annotations_for(record, Verdict::blocked, "warning");
+  out += annotations_for(record, Verdict::verified, "notice");
   if (record.summary.total == 0) {
     out += "::error title=claimcheck%3A no claims::No claims were audited: this is not a pass.\n";
   }

@@ -55,7 +55,7 @@ std::string failure_message(const ClaimResult& c) {
   const std::string& unit = c.expected.unit.symbol;
   return "claimed " + format_expected(c.expected) + " (" + format_tolerance(c.expected) + "), measured " +
          (c.measured ? format_quantity(*c.measured, unit) : std::string("n/a")) + ": error " +
-         format_relative(c.relative_error) + " (" + format_signed(c.error, unit) + ")";
+         format_error_detail(c.expected, c.error, c.relative_error);
 }
 
 std::string skipped_message(const ClaimResult& c) {
@@ -83,8 +83,9 @@ std::string testcase(const ClaimResult& c) {
   for (const auto& w : c.warnings) details += "Warning: " + w + "\n";
   switch (c.verdict) {
     case Verdict::verified:
-      out += "/>\n";
-      return out;
+      if (c.warnings.empty()) return out + "/>\n";
+      out += ">\n      <system-out>" + xml_escape(details, false) + "</system-out>\n";
+      break;
     case Verdict::discrepant:
       out += ">\n      <failure" + attr("type", "discrepant") + attr("message", failure_message(c)) + ">" +
              xml_escape(failure_message(c) + "\n" + details, false) + "</failure>\n";

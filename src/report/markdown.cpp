@@ -1,5 +1,7 @@
 #include "report/markdown.hpp"
 
+#include <algorithm>
+
 #include <kainjow/mustache.hpp>
 
 #include "claimcheck/templates.hpp"
@@ -20,7 +22,9 @@ std::string source_text(const ClaimResult& c) {
 
 std::string measured_text(const ClaimResult& c) {
   if (!c.measured) return "n/a";
-  return markdown_escape(format_quantity(*c.measured, c.expected.unit.symbol));
+  std::string out = format_quantity(*c.measured, c.expected.unit.symbol);
+  if (!c.measured_basis.empty()) out += " (" + c.measured_basis + ")";
+  return markdown_escape(out);
 }
 
 }  // namespace
@@ -76,6 +80,7 @@ std::string render_markdown(const AuditRecord& record) {
 
   list rows;
   list problems;
+  list warned;
   list uncommitted;
   for (const auto& c : record.claims) {
     const auto& info = verdict_info(c.verdict);
@@ -91,7 +96,8 @@ std::string render_markdown(const AuditRecord& record) {
     row.set("source", source_text(c));
     row.set("expected", markdown_escape(format_expected(c.expected)));
     row.set("measured", measured_text(c));
-    row.set("error", c.verdict == Verdict::blocked ? "n/a" : markdown_escape(format_relative(c.relative_error)));
+    row.set("error", c.verdict == Verdict::blocked ? "n/a"
+                                                   : markdown_escape(format_error(c.expected, c.error, c.relative_error)));
     row.set("tolerance", markdown_escape(format_tolerance(c.expected)));
     rows.push_back(row);
 
@@ -99,18 +105,39 @@ std::string render_markdown(const AuditRecord& record) {
       data p = row;
       p.set("file", markdown_escape(c.file));
       p.set("line", std::to_string(c.line));
-      p.set("error", markdown_escape(format_signed(c.error, c.expected.unit.symbol)));
-      p.set("relative_error", markdown_escape(format_relative(c.relative_error)));
+      // "+3.7 ms (+9.18%)": the difference first; for a percentage, in points.
+      p.set("error_detail", markdown_escape(c.expected.unit.symbol == "%"
+                                                ? format_error_detail(c.expected, c.error, c.relative_error)
+                                                : format_signed(c.error, c.expected.unit.symbol) + " (" +
+                                                      format_relative(c.relative_error) + ")"));
       p.set("direction", c.error && *c.error > 0 ? "higher" : "lower");
       p.set("is_discrepant", c.verdict == Verdict::discrepant);
       p.set("is_blocked", c.verdict == Verdict::blocked);
       p.set("block_kind", markdown_escape(c.block_kind));
       p.set("reason", markdown_escape(c.reason));
       p.set("unblock", markdown_escape(c.unblock));
+      // A derived claim's operands and the values it was computed from.
+      std::string from;
+      for (const auto& [name, value] : c.details) {
+        if (std::find(c.operands.begin(), c.operands.end(), name) == c.operands.end()) continue;
+        from += (from.empty() ? "`" : ", `") + name + "` " + markdown_escape(value);
+      }
+      if (from.empty()) {
+        for (const auto& id : c.operands) from += (from.empty() ? "`" : ", `") + id + "`";
+      }
+      p.set("computed_from", from.empty() ? data(false) : data(from));
       list warnings;
       for (const auto& w : c.warnings) warnings.push_back(data(markdown_escape(w)));
       p.set("warnings", warnings);
       problems.push_back(p);
+    } else {
+      // A verified claim's warnings have no problem entry to sit in.
+      for (const auto& w : c.warnings) {
+        data entry;
+        entry.set("id", c.id);
+        entry.set("warning", markdown_escape(w));
+        warned.push_back(entry);
+      }
     }
     if (c.evidence_uncommitted) {
       std::string files;
@@ -128,6 +155,8 @@ std::string render_markdown(const AuditRecord& record) {
   view.set("rows", rows);
   view.set("has_problems", !problems.empty());
   view.set("problems", problems);
+  view.set("has_warnings", !warned.empty());
+  view.set("warned", warned);
   view.set("has_uncommitted", !uncommitted.empty());
   view.set("uncommitted", uncommitted);
 

@@ -23,6 +23,7 @@ json expected_to_json(const Expected& e) {
     case Expected::Kind::at_least: out["at_least"] = e.value; break;
   }
   out["unit"] = e.unit.symbol;
+  if (e.decimals) out["decimals"] = *e.decimals;
   if (e.tolerance.relative || e.tolerance.absolute) {
     json tolerance = json::object();
     if (e.tolerance.relative) tolerance["relative"] = *e.tolerance.relative;
@@ -117,6 +118,13 @@ class Reader {
     } else {
       fail(pointer, "expected needs value, min/max, at_most or at_least");
     }
+    if (object.contains("decimals")) {
+      const json& d = object.at("decimals");
+      if (!d.is_number_integer() || d.get<long long>() < -400 || d.get<long long>() > 400) {
+        fail(pointer + "/decimals", "\"decimals\" must be an integer");
+      }
+      e.decimals = d.get<int>();
+    }
     if (object.contains("tolerance")) {
       const json& t = object.at("tolerance");
       e.tolerance.relative = opt_num(t, pointer + "/tolerance", "relative");
@@ -176,7 +184,9 @@ json record_to_json(const AuditRecord& record) {
     if (!c.source.quote.empty()) source["quote"] = c.source.quote;
     if (!c.source.url.empty()) source["url"] = c.source.url;
     if (!c.source.doi.empty()) source["doi"] = c.source.doi;
-    claims.push_back({
+    if (!c.source.file.empty()) source["file"] = c.source.file;
+    if (c.source.line > 0) source["line"] = c.source.line;
+    json claim = {
         {"id", c.id},
         {"title", c.title},
         {"source", source},
@@ -207,7 +217,11 @@ json record_to_json(const AuditRecord& record) {
         {"adapter_version", c.adapter_version},
         {"tool_version", c.tool_version},
         {"duration_ms", c.duration_ms},
-    });
+    };
+    // Present only when set, so records of claims without them stay as they were.
+    if (!c.measured_basis.empty()) claim["measured_basis"] = c.measured_basis;
+    if (!c.operands.empty()) claim["operands"] = c.operands;
+    claims.push_back(std::move(claim));
   }
   const auto& s = record.summary;
   return {
@@ -301,6 +315,8 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
       out.source.quote = r.str(s, ptr + "/source", "quote", false);
       out.source.url = r.str(s, ptr + "/source", "url", false);
       out.source.doi = r.str(s, ptr + "/source", "doi", false);
+      out.source.file = r.str(s, ptr + "/source", "file", false);
+      out.source.line = r.integer(s, ptr + "/source", "line");
     }
     out.tool = r.str(c, ptr, "tool", false);
     out.mode = r.str(c, ptr, "mode", false);
@@ -315,6 +331,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     out.measured = r.opt_num(c, ptr, "measured");
     out.measured_raw = r.opt_num(c, ptr, "measured_raw");
     out.measured_unit = r.str(c, ptr, "measured_unit", false);
+    out.measured_basis = r.str(c, ptr, "measured_basis", false);
     out.error = r.opt_num(c, ptr, "error");
     out.relative_error = r.opt_num(c, ptr, "relative_error");
     out.block_kind = r.str(c, ptr, "block_kind", false);
@@ -347,6 +364,7 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     }
     out.warnings = r.strings(c, ptr, "warnings");
     if (c.contains("notes")) out.notes = r.strings(c, ptr, "notes");
+    out.operands = r.strings(c, ptr, "operands");
     out.adapter_version = r.str(c, ptr, "adapter_version", false);
     out.tool_version = r.str(c, ptr, "tool_version", false);
     if (auto d = r.opt_num(c, ptr, "duration_ms")) out.duration_ms = *d;

@@ -1,6 +1,7 @@
 // Claim files: the loader's parse and validation, then each adapter's own validation (which
 // parses "options", e.g. a command's argv). Text from untrusted pull requests.
 
+#include "cli/claim_checks.hpp"
 #include "cli/pipeline.hpp"
 #include "fuzz_support.hpp"
 #include "io/claim_loader.hpp"

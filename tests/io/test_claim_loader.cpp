@@ -134,3 +134,79 @@ TEST(ClaimLoader, DeepNestingIsRefused) {
 
 }  // namespace
 }  // namespace claimcheck
+
+namespace claimcheck {
+namespace {
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  text.replace(text.find(from), from.size(), to);
+  return text;
+}
+
+TEST(ClaimLoader, ExpectedRemembersItsPrintedDigits) {
+  const auto decimals = [](const std::string& literal) {
+    const LoadResult r = parse_claim_text(with(std::string(k_valid), "\"value\": 10", "\"value\": " + literal), "c.claim.json");
+    return r.claims.at(0).expected.decimals;
+  };
+  EXPECT_EQ(decimals("2.30"), 2);  // the trailing zero says how precisely the paper prints it
+  EXPECT_EQ(decimals("1.0"), 1);
+  EXPECT_EQ(decimals("32768"), 0);
+  EXPECT_EQ(decimals("4.52e8"), -6);
+  const LoadResult range = parse_claim_text(with(std::string(k_valid), "\"value\": 10, \"unit\": \"ms\"},\n  \"tolerance\": {\"relative\": 0.05}",
+                                                 "\"min\": 8.6, \"max\": 9.98, \"unit\": \"ms\"}"),
+                                            "c.claim.json");
+  ASSERT_TRUE(range.diagnostics.empty());
+  EXPECT_EQ(range.claims[0].expected.decimals, 2);  // the finer bound
+}
+
+TEST(ClaimLoader, ASourceCanNameThePaperFile) {
+  const std::string text = with(std::string(k_valid), R"("source": {"paper": "P", "where": "Fig. 1"})",
+                                R"("source": {"paper": "P", "file": "../paper/main.tex", "line": 12, "quote": "2.33 ms"})");
+  const LoadResult r = parse_claim_text(text, "c.claim.json");
+  ASSERT_TRUE(r.diagnostics.empty()) << errors_of(text);
+  EXPECT_EQ(r.claims[0].source.file, "../paper/main.tex");
+  EXPECT_EQ(r.claims[0].source.line, 12);
+  EXPECT_EQ(r.claims[0].source.where, "");
+  EXPECT_EQ(errors_of(with(std::string(k_valid), R"("where": "Fig. 1")", R"("file": "main.tex")")),
+            "claimcheck: error: c.claim.json:4:13 (/source): a source with \"file\" needs \"quote\": the text around the "
+            "number, as the paper prints it\n"
+            "      \"source\": {\"paper\": \"P\", \"file\": \"main.tex\"},\n"
+            "                ^\n"
+            "  hint: `claimcheck cover` finds the quote in the file and checks its number\n");
+  EXPECT_NE(errors_of(with(std::string(k_valid), R"("where": "Fig. 1")", R"("where": "W", "line": 3)"))
+                .find("(/source/line): \"line\" goes with \"file\""),
+            std::string::npos);
+}
+
+TEST(ClaimLoader, ADerivedClaimNamesItsOperands) {
+  const std::string text = R"([
+  {"id": "a", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "artifact", "mode": "reread",
+   "metric": "m", "artifact": "a.json", "extract": {"json_pointer": "/a"}, "expected": {"value": 2, "unit": "ms"}},
+  {"id": "speedup", "title": "2x faster", "source": {"paper": "P", "where": "W"},
+   "derived": {"op": "ratio", "of": ["a", "a"]}, "expected": {"value": 1, "unit": "x"}}
+])";
+  const LoadResult r = parse_claim_text(text, "c.claim.json");
+  ASSERT_TRUE(r.diagnostics.empty()) << errors_of(text);
+  const Claim& d = r.claims[1];
+  ASSERT_TRUE(d.derived);
+  EXPECT_EQ(d.derived->op, DerivedOp::ratio);
+  EXPECT_EQ(d.derived->operands, (std::vector<std::string>{"a", "a"}));
+  EXPECT_EQ(d.tool, "derived");
+  EXPECT_EQ(d.metric, "ratio(a, a)");
+  EXPECT_EQ(errors_of(R"({"id": "d", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "artifact",
+    "derived": {"op": "quotient", "of": []}, "expected": {"value": 1, "unit": "x"}})"),
+            "claimcheck: error: c.claim.json:1:75 (/tool): a derived claim has no \"tool\"\n"
+            "    {\"id\": \"d\", \"title\": \"T\", \"source\": {\"paper\": \"P\", \"where\": \"W\"}, \"tool\": \"artifact\",\n"
+            "                                                                              ^\n"
+            "  hint: its value comes from the claims named in \"derived\"\n"
+            "claimcheck: error: c.claim.json:2:23 (/derived/op): unknown derived op \"quotient\"\n"
+            "        \"derived\": {\"op\": \"quotient\", \"of\": []}, \"expected\": {\"value\": 1, \"unit\": \"x\"}}\n"
+            "                          ^\n"
+            "  hint: use ratio, difference, percent_change, relative_error, mean\n"
+            "claimcheck: error: c.claim.json:2:41 (/derived/of): \"of\" must be a non-empty array of claim ids\n"
+            "        \"derived\": {\"op\": \"quotient\", \"of\": []}, \"expected\": {\"value\": 1, \"unit\": \"x\"}}\n"
+            "                                            ^\n");
+}
+
+}  // namespace
+}  // namespace claimcheck

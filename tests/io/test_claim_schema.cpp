@@ -58,6 +58,24 @@ TEST(ClaimSchema, AgreesWithTheLoaderOnVariants) {
                                                    "\"json_pointer\": \"/a\", \"regex\": \"(x)\"") + "}", false},
       {"options not object", base + R"(, "options": [1]})", false},
       {"empty array", "[]", false},
+      {"paper file", std::string(k_base).replace(std::string(k_base).find("\"where\": \"W\""), 12,
+                                                 "\"file\": \"p.tex\", \"line\": 3, \"quote\": \"2 ms\"") + "}", true},
+      {"paper file without quote", std::string(k_base).replace(std::string(k_base).find("\"where\": \"W\""), 12,
+                                                               "\"file\": \"p.tex\"") + "}", false},
+      {"line without file", std::string(k_base).replace(std::string(k_base).find("\"where\": \"W\""), 12,
+                                                        "\"where\": \"W\", \"line\": 3") + "}", false},
+      {"derived", R"({"id": "d", "title": "T", "source": {"paper": "P", "where": "W"},
+        "derived": {"op": "ratio", "of": ["a", "b"]}, "expected": {"value": 2, "unit": "x"}})", true},
+      {"derived with a tool", R"({"id": "d", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "artifact",
+        "derived": {"op": "ratio", "of": ["a", "b"]}, "expected": {"value": 2, "unit": "x"}})", false},
+      {"derived unknown op", R"({"id": "d", "title": "T", "source": {"paper": "P", "where": "W"},
+        "derived": {"op": "sum", "of": ["a"]}, "expected": {"value": 2, "unit": "x"}})", false},
+      {"for_each", base + R"(, "for_each": {"npu": [0, 1], "run": {"from": 1, "to": 3}}})", true},
+      {"for_each value", std::string(k_base).replace(std::string(k_base).find("\"value\": 1"), 10, "\"value\": \"${v}\"") +
+                             R"(, "for_each": {"v": [1.5, 2]}})", true},
+      {"placeholder without for_each", std::string(k_base).replace(std::string(k_base).find("\"value\": 1"), 10,
+                                                                   "\"value\": \"${v}\"") + "}", false},
+      {"for_each empty", base + R"(, "for_each": {"npu": []}})", false},
   };
   test::TempDir dir;
   std::vector<fs::path> files;

@@ -22,7 +22,7 @@ ClaimResult base_claim(const std::string& id) {
   ClaimResult c;
   c.id = id;
   c.title = "All-Reduce of 1 GiB on a 64-NPU ring";
-  c.source = {"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "", "", ""};
+  c.source = {"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "", "", "", "", 0};
   c.tool = "artifact";
   c.mode = "reread";
   c.metric = "value";
@@ -78,6 +78,53 @@ AuditRecord record_of(std::vector<ClaimResult> claims) {
   r.summary = summarize(r.claims);
   r.duration_ms = 100.0;
   return r;
+}
+
+AuditRecord notes_record() {
+  ClaimResult warned = verified_claim("mean-latency");
+  warned.title = "Mean latency of three runs";
+  warned.expected.value = 1.58;
+  warned.expected.decimals = 2;
+  warned.expected.tolerance = {std::nullopt, 0.005};
+  warned.measured = 1.5833333333333333;
+  warned.measured_raw = warned.measured;
+  warned.error = *warned.measured - 1.58;
+  warned.relative_error = *warned.error / 1.58;
+  warned.measured_basis = "mean of 3 rows of runs/latency.csv";
+  warned.warnings = {"\"boost-mode\" is ignored"};
+  ClaimResult percent = discrepant_claim("error-rate");
+  percent.title = "Prediction error";
+  percent.expected.value = 2.3;
+  percent.expected.decimals = 1;
+  percent.expected.unit = *parse_unit("%");
+  percent.expected.tolerance = {std::nullopt, 0.05};
+  percent.measured = 2.4;
+  percent.measured_raw = 0.024;
+  percent.measured_unit = "ratio";
+  percent.error = 2.4 - 2.3;                   // +0.1 percentage points
+  percent.relative_error = (2.4 - 2.3) / 2.3;  // +4.35% of the claim
+  ClaimResult ratio = discrepant_claim("speedup");
+  ratio.title = "3.2x faster than the baseline";
+  ratio.tool = "derived";
+  ratio.metric = "ratio(t-base, t-ours)";
+  ratio.expected.value = 3.20;
+  ratio.expected.decimals = 2;
+  ratio.expected.unit = *parse_unit("x");
+  ratio.expected.tolerance = {std::nullopt, 0.001};
+  ratio.measured = 3.2016;
+  ratio.measured_raw = 3.2016;
+  ratio.measured_unit = "ratio";
+  ratio.error = 3.2016 - 3.2;
+  ratio.relative_error = (3.2016 - 3.2) / 3.2;
+  ratio.operands = {"t-base", "t-ours"};
+  ratio.details = {{"t-base", "3.2016 ms (verified)"}, {"t-ours", "1 ms (verified)"}};
+  ClaimResult blocked = blocked_claim("speedup-blocked");
+  blocked.tool = "derived";
+  blocked.block_kind = "operand blocked";
+  blocked.reason = "operand \"t-other\" is blocked (input missing): file \"b.json\" does not exist";
+  blocked.unblock = "unblock \"t-other\" first: commit the file";
+  blocked.operands = {"t-base", "t-other"};
+  return record_of({warned, percent, ratio, blocked});
 }
 
 AuditRecord sample_record() {

@@ -23,6 +23,12 @@ ClaimResult blocked_claim(const std::string& id);
 // One claim of each verdict plus a stale verified one, summarised.
 AuditRecord sample_record();
 
+// Claims the reports show more of: a verified claim with a warning and a CSV aggregate's note; a
+// discrepant percentage (expected 2.3% ±0.05 pp, measured 2.4%: +0.1 pp, +4.35% relative); a
+// discrepant derived ratio with its operands and printed digits (expected "3.20" ±0.001, measured
+// 3.2016); a derived claim blocked by its operand.
+AuditRecord notes_record();
+
 // A record holding `claims`, summarised, with the sample provenance.
 AuditRecord record_of(std::vector<ClaimResult> claims);
 

@@ -110,6 +110,31 @@ TEST(Diff, IdenticalRecordsHaveNoChanges) {
             std::string::npos);
 }
 
+// The expected value edited so that the verdict changed: a regression, and an edit too.
+TEST(Diff, CountsEditsOfTheExpectedValueWhateverElseChanged) {
+  ClaimResult before = test::verified_claim("retuned");  // 40.3 ms ±5%, measured 41 ms
+  ClaimResult after = before;
+  after.expected.value = 30.0;  // the same run, claimed at 30 ms
+  after.verdict = Verdict::discrepant;
+  after.error = 41.0 - 30.0;
+  after.relative_error = 11.0 / 30.0;
+  ClaimResult tolerance = test::verified_claim("looser");
+  ClaimResult widened = tolerance;
+  widened.expected.tolerance.relative = 0.1;
+  const RecordDiff diff =
+      diff_records(test::record_of({before, tolerance}), test::record_of({after, widened}));
+  ASSERT_EQ(diff.changes.size(), 2u);
+  EXPECT_EQ(diff.changes[0].kind, ChangeKind::regressed);
+  EXPECT_TRUE(diff.changes[0].edited);
+  EXPECT_EQ(diff.changes[1].kind, ChangeKind::expected_changed);
+  EXPECT_EQ(edited_count(diff), 2);
+  const std::string md = render_diff_markdown(diff);
+  EXPECT_NE(md.find("0 improved, 0 moved, 2 edited, 0 added, 0 removed"), std::string::npos) << md;
+  EXPECT_NE(md.find("claimed 40.3 ms (\u00b15%)"), std::string::npos) << md;
+  EXPECT_NE(md.find("claimed 30 ms (\u00b15%)"), std::string::npos) << md;
+  EXPECT_EQ(nlohmann::json::parse(render_diff_json(diff))["summary"]["edited"], 2);
+}
+
 TEST(Diff, GoldenMarkdownAndJson) {
   const auto [base, head] = hand_made();
   const RecordDiff diff = diff_records(base, head);

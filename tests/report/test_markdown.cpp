@@ -13,7 +13,7 @@ ClaimResult result(const std::string& id, Verdict verdict) {
   ClaimResult c;
   c.id = id;
   c.title = "Title of " + id;
-  c.source = Source{"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "quote", "https://example.org", "10.1/x"};
+  c.source = Source{"ASTRA-sim2.0 (ISPASS 2023)", "Fig. 9", "quote", "https://example.org", "10.1/x", "", 0};
   c.tool = "artifact";
   c.mode = "reread";
   c.metric = "collective_time";
