@@ -118,7 +118,7 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   // Take the output locks before any work, so a concurrent audit is refused at once.
   std::vector<std::unique_ptr<OutputLock>> locks;
   for (const auto& output : {args.output, args.record}) {
-    if (output.empty() || output == "-") continue;
+    if (output.empty() || output == "-" || is_special_output(output)) continue;
     auto lock = std::make_unique<OutputLock>(output);
     const bool same_folder = std::any_of(locks.begin(), locks.end(),
                                          [&](const auto& held) { return held->folder() == lock->folder(); });

@@ -19,9 +19,43 @@ namespace {
   throw std::runtime_error("cannot " + what + " " + path.string() + ": " + std::strerror(errno));
 }
 
+void write_all(int fd, std::string_view content, const fs::path& path) {
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail("write", path);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
 }  // namespace
 
-void write_file_atomically(const fs::path& path, std::string_view content) {
+bool is_special_output(const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return false;
+  return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+void write_file_atomically(const fs::path& requested, std::string_view content) {
+  if (is_special_output(requested)) {
+    // Renaming over a device or pipe would replace it (as root, /dev/null itself): write into it.
+    const int fd = ::open(requested.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) fail("open", requested);
+    try {
+      write_all(fd, content, requested);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    ::close(fd);
+    return;
+  }
+  std::error_code link_ec;
+  // A link to a report is kept a link: the file it names is the one replaced.
+  const fs::path path = fs::is_symlink(requested, link_ec) ? fs::weakly_canonical(requested) : requested;
   const fs::path dir = path.has_parent_path() ? path.parent_path() : fs::path(".");
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -32,17 +66,11 @@ void write_file_atomically(const fs::path& path, std::string_view content) {
     ::close(fd);
     ::unlink(temp.c_str());
   };
-  std::size_t written = 0;
-  while (written < content.size()) {
-    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      cleanup();
-      errno = saved;
-      fail("write", path);
-    }
-    written += static_cast<std::size_t>(n);
+  try {
+    write_all(fd, content, path);
+  } catch (...) {
+    cleanup();
+    throw;
   }
   if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
     const int saved = errno;

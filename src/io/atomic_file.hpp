@@ -9,8 +9,14 @@
 namespace claimcheck {
 
 // Throws std::runtime_error naming the path and the system error on failure; the old file is
-// then untouched and no temporary file is left behind.
+// then untouched and no temporary file is left behind. A symbolic link is followed: the file it
+// names is replaced and the link kept. An output that is not a regular file (/dev/null,
+// /dev/stdout, a named pipe) is written into, as a shell redirection would, never replaced.
 void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+
+// true when `path` exists and is neither a regular file nor a folder (a device, pipe or socket,
+// possibly behind a link): write_file_atomically writes into it, and no lock is needed.
+bool is_special_output(const std::filesystem::path& path);
 
 // An exclusive lock on the folder of an output (flock on the directory itself, so no lock file
 // is left behind), held for the object's lifetime, so that two audits writing outputs into the

@@ -125,6 +125,20 @@ TEST(Concurrent, SecondAuditOnTheSameOutputsIsRefused) {
   EXPECT_FALSE(fs::exists(report)) << "the refused audit wrote the report";
 }
 
+// Outputs that are not files (/dev/null) take no lock: audits sending their reports there run side
+// by side, and the device stays a device.
+TEST(Concurrent, AuditsWritingToDevNullNeverRefuseEachOther) {
+  if (!fs::is_character_file("/dev/null")) GTEST_SKIP() << "/dev/null is not a device here";
+  TempDir tmp;
+  write_many_claims(tmp, 3);
+  const fs::path repo = tmp.path() / "repo";
+  OutputLock held("/dev/null");  // another audit, writing to /dev/null now
+  ASSERT_TRUE(held.try_lock());
+  const auto r = test::run_binary({"audit", "claims", "--root", ".", "--fail-on", "none", "-o", "/dev/null", "--record", "/dev/null"}, repo);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_character_file("/dev/null"));
+}
+
 TEST(Concurrent, TwoRealAuditsNeverInterleave) {
   TempDir tmp;
   constexpr int k_claims = 3000;

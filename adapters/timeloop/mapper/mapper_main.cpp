@@ -8,6 +8,7 @@
 #include "adapters/timeloop/mapper/mapping_writer.hpp"
 #include "adapters/timeloop/report.hpp"
 #include "core/diagnostics.hpp"
+#include "io/atomic_file.hpp"
 
 namespace claimcheck::timeloop::mapper {
 namespace {
@@ -189,17 +190,10 @@ int mapper_main(const std::vector<std::string>& args, std::ostream& out, std::os
     const SearchResult r = run_search(in.base, *space, in.settings);
     for (const auto& w : in.warnings) err << "claimcheck: warning: " << w << "\n";
     if (!mapping_out.empty() && r.best) {
-      const std::string tmp = mapping_out + ".tmp";
-      {
-        std::ofstream f(tmp, std::ios::binary);
-        f << mapping_yaml(in.base.arch, in.base.problem, r.best->mapping);
-        if (!f) {
-          err << "claimcheck: error: cannot write " << mapping_out << "\n";
-          return 2;
-        }
-      }
-      if (std::rename(tmp.c_str(), mapping_out.c_str()) != 0) {
-        err << "claimcheck: error: cannot write " << mapping_out << "\n";
+      try {
+        write_file_atomically(mapping_out, mapping_yaml(in.base.arch, in.base.problem, r.best->mapping));
+      } catch (const std::runtime_error& e) {
+        err << "claimcheck: error: " << e.what() << "\n";
         return 2;
       }
     }
