@@ -5,6 +5,8 @@
 #include <memory>
 #include <optional>
 
+#include "adapters/timeloop/nest_closed_form.hpp"
+#include "adapters/timeloop/nest_shape.hpp"
 #include "adapters/timeloop/point_set.hpp"
 
 namespace claimcheck::timeloop {
@@ -99,13 +101,53 @@ struct SpatialDeltas {
   }
 };
 
+std::string too_many_steps(const LoopNest& nest, const AnalysisLimits& limits) {
+  int loops = 0;
+  for (const auto& l : nest.loops) loops += l.space == LoopSpace::time && l.end > 1 ? 1 : 0;
+  return "the loop nest needs more than " + std::to_string(limits.max_steps) + " analysis steps (" +
+         std::to_string(loops) + " temporal loops of more than one iteration; each doubles the work)";
+}
+
+// Steps the walk takes at the least, counting a spatial block as none (it may be replayed):
+// a temporal loop walks the level below it for its first iteration and for one standing for
+// the others.
+std::uint64_t least_steps(const NestShape& shape) {
+  constexpr std::uint64_t k_cap = std::uint64_t{1} << 62;
+  std::uint64_t below = 0;  // steps of the level below
+  for (int l = 0; l < shape.num_loops(); ++l) {
+    if (shape.spatial(l)) {
+      if (shape.master[static_cast<std::size_t>(l)]) below = 0;
+      continue;
+    }
+    const std::uint64_t k = shape.loop(l).end >= 2 ? 2 : 1;
+    below = l == 0 ? 1 : std::min(k_cap, 1 + std::min(k_cap / k, below) * k);
+  }
+  return below;
+}
+
+// Why the nest is beyond the analysis limits, or empty: a spatial block with too many instances,
+// or a walk that would take too many steps even with every spatial block replayed.
+std::string beyond_limits(const NestShape& shape, const AnalysisLimits& limits) {
+  for (int l = 0; l < shape.num_loops(); ++l) {
+    if (!shape.spatial(l) || !shape.master[static_cast<std::size_t>(l)]) continue;
+    const std::uint64_t cells = shape.grid_width(l) * shape.grid_height(l);
+    const std::uint64_t instances = std::max(shape.fanout[static_cast<std::size_t>(l)], cells);
+    if (instances > limits.max_spatial_instances) {
+      return "a spatial block of " + std::to_string(instances) + " instances (the analysis handles at most " +
+             std::to_string(limits.max_spatial_instances) + " per block)";
+    }
+  }
+  if (least_steps(shape) > limits.max_steps) return too_many_steps(shape.nest, limits);
+  return {};
+}
+
 class Analyzer {
  public:
-  Analyzer(const LoopNest& nest, const Problem& problem, bool point_sets, const AnalysisLimits& limits)
-      : m_nest(nest), m_problem(problem), m_point_sets(point_sets), m_limits(limits) {
-    m_num_ds = problem.shape.data_spaces.size();
-    m_num_dims = problem.shape.dimensions.size();
-    for (const auto& ds : problem.shape.data_spaces) m_ranks.push_back(static_cast<int>(ds.projection.size()));
+  Analyzer(const NestShape& shape, const Projection& projection, bool point_sets, const AnalysisLimits& limits)
+      : m_shape(shape), m_proj(projection), m_nest(shape.nest), m_point_sets(point_sets), m_limits(limits) {
+    m_num_ds = shape.num_ds;
+    m_num_dims = shape.num_dims;
+    for (std::size_t p = 0; p < m_num_ds; ++p) m_ranks.push_back(projection.rank(p));
     init();
   }
 
@@ -114,32 +156,11 @@ class Analyzer {
     out.imperfect = m_imperfect;
     if (m_nest.loops.empty()) return out;
     const int n = static_cast<int>(m_nest.loops.size());
-    for (int l = 0; l < n; ++l) {
-      if (!spatial(l) || !m_master[u(l)]) continue;
-      const std::uint64_t cells = grid_width(l) * grid_height(l);
-      if (std::max(m_fanout[u(l)], cells) > m_limits.max_spatial_instances) {
-        out.unsupported = "a spatial block of " + std::to_string(std::max(m_fanout[u(l)], cells)) +
-                          " instances (the analysis handles at most " +
-                          std::to_string(m_limits.max_spatial_instances) + " per block)";
-        return out;
-      }
-    }
     m_num_epochs = 1;
-    auto too_many_steps = [&] {
-      int loops = 0;
-      for (const auto& l : m_nest.loops) loops += l.space == LoopSpace::time && l.end > 1 ? 1 : 0;
-      out.unsupported = "the loop nest needs more than " + std::to_string(m_limits.max_steps) +
-                        " analysis steps (" + std::to_string(loops) +
-                        " temporal loops of more than one iteration; each doubles the work)";
-    };
-    if (least_steps() > m_limits.max_steps) {
-      too_many_steps();
-      return out;
-    }
     try {
       compute_deltas(n - 1);
     } catch (const StepLimit&) {
-      too_many_steps();
+      out.unsupported = too_many_steps(m_nest, m_limits);
       return out;
     }
     collect(out);
@@ -147,8 +168,9 @@ class Analyzer {
   }
 
  private:
+  const NestShape& m_shape;
+  const Projection& m_proj;
   const LoopNest& m_nest;
-  const Problem& m_problem;
   bool m_point_sets = false;  // walk with point sets even when factors are perfect
   AnalysisLimits m_limits;
   std::uint64_t m_steps = 0;
@@ -156,18 +178,23 @@ class Analyzer {
   std::size_t m_num_dims = 0;
   std::vector<int> m_ranks;
 
-  // Per loop level.
-  std::vector<std::uint64_t> m_num_spatial_elems;
-  std::vector<bool> m_master;
-  std::vector<bool> m_boundary;
-  std::vector<std::size_t> m_storage_level;
-  std::vector<std::uint64_t> m_fanout, m_fanout_x, m_fanout_y;
-  std::vector<std::vector<std::int64_t>> m_vector_strides, m_mold_high, m_mold_high_residual;
+  // Per loop level (see NestShape).
+  const std::vector<std::uint64_t>& m_num_spatial_elems = m_shape.num_spatial_elems;
+  const std::vector<bool>& m_master = m_shape.master;
+  const std::vector<bool>& m_boundary = m_shape.boundary;
+  const std::vector<std::size_t>& m_storage_level = m_shape.storage_level;
+  const std::vector<std::uint64_t>& m_fanout = m_shape.fanout;
+  const std::vector<std::uint64_t>& m_fanout_x = m_shape.fanout_x;
+  const std::vector<std::uint64_t>& m_fanout_y = m_shape.fanout_y;
+  const std::vector<std::vector<std::int64_t>>& m_vector_strides = m_shape.vector_strides;
+  const std::vector<std::vector<std::int64_t>>& m_mold_high = m_shape.mold_high;
+  const std::vector<std::vector<std::int64_t>>& m_mold_high_residual = m_shape.mold_high_residual;
+  const std::vector<Box>& m_mold = m_shape.mold;  // [level * data spaces + data space]: working set at the origin
   // One instance state per loop level: only the first instance of a spatial block is simulated
   // (the others are extrapolated), so Timeloop's per-instance space stamps never differ.
   std::vector<ElementState> m_live;
   std::vector<char> m_live_used;
-  bool m_imperfect = false;
+  const bool m_imperfect = m_shape.imperfect;
 
   // Live walk state.
   std::vector<std::int64_t> m_indices;
@@ -228,7 +255,6 @@ class Analyzer {
   static constexpr std::size_t k_memo_entries = 16;  // per level
   bool m_fast = false;                 // perfect factors: Recent states and memoised spatial blocks
   std::vector<Recent> m_recent;        // [level * data spaces + data space]
-  std::vector<Box> m_mold;             // [level * data spaces + data space]: working set at the origin
   std::vector<DeltaDs> m_out;          // [level * data spaces + data space]: latest delta (fast)
   std::vector<Space> m_out_sets;       // per level: latest delta (residual factors)
   std::vector<Recorder> m_recorders;  // innermost last
@@ -240,12 +266,8 @@ class Analyzer {
 
   // The grid a spatial block's neighbour transfers run over: the physical fanout of its level or
   // the mapped one, whichever is larger, along each axis.
-  std::uint64_t grid_width(int level) const {
-    return std::max(m_nest.physical_fanout_x[m_storage_level[u(level)]], m_fanout_x[u(level)]);
-  }
-  std::uint64_t grid_height(int level) const {
-    return std::max(m_nest.physical_fanout_y[m_storage_level[u(level)]], m_fanout_y[u(level)]);
-  }
+  std::uint64_t grid_width(int level) const { return m_shape.grid_width(level); }
+  std::uint64_t grid_height(int level) const { return m_shape.grid_height(level); }
 
   bool spatial(int level) const { return m_nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
   const Loop& loop(int level) const { return m_nest.loops[static_cast<std::size_t>(level)]; }
@@ -253,58 +275,6 @@ class Analyzer {
 
   void init() {
     const int n = static_cast<int>(m_nest.loops.size());
-    m_num_spatial_elems.assign(u(n), 1);
-    m_master.assign(u(n), false);
-    std::uint64_t product = 1;
-    bool prev_spatial = false;
-    for (int i = n - 1; i >= 0; --i) {
-      m_num_spatial_elems[u(i)] = product;
-      if (spatial(i)) {
-        m_master[u(i)] = !prev_spatial;
-        product *= static_cast<std::uint64_t>(loop(i).end);
-        prev_spatial = true;
-      } else {
-        prev_spatial = false;
-      }
-    }
-    m_boundary.assign(u(n), false);
-    m_storage_level.assign(u(n), 0);
-    std::size_t loop_level = 0;
-    for (std::size_t s = 0; s < m_nest.storage_boundaries.size(); ++s) {
-      const std::size_t b = m_nest.storage_boundaries[s];
-      m_boundary[b] = true;
-      for (; loop_level <= b; ++loop_level) m_storage_level[loop_level] = s;
-    }
-    m_fanout.assign(u(n), 1);
-    m_fanout_x.assign(u(n), 1);
-    m_fanout_y.assign(u(n), 1);
-    for (int i = n - 1; i >= 0; --i) {
-      if (!spatial(i)) continue;
-      if (!m_master[u(i)]) {
-        m_fanout[u(i)] = 0;
-        continue;
-      }
-      for (int j = i; j >= 0 && spatial(j); --j) {
-        (loop(j).space == LoopSpace::x ? m_fanout_x : m_fanout_y)[u(i)] *= static_cast<std::uint64_t>(loop(j).end);
-      }
-      m_fanout[u(i)] = m_fanout_x[u(i)] * m_fanout_y[u(i)];
-    }
-    m_vector_strides.assign(u(n), std::vector<std::int64_t>(m_num_dims, 1));
-    m_mold_high.assign(u(n), std::vector<std::int64_t>(m_num_dims, 0));
-    m_mold_high_residual.assign(u(n), std::vector<std::int64_t>(m_num_dims, 0));
-    std::vector<std::int64_t> scale(m_num_dims, 1), scale_residual(m_num_dims, 1);
-    for (int i = 0; i < n; ++i) {
-      const auto& l = loop(i);
-      const auto d = u(l.dim);
-      m_vector_strides[u(i)] = scale;
-      scale_residual[d] += scale[d] * (l.residual_end - 1);
-      scale[d] *= l.end;
-      for (std::size_t k = 0; k < m_num_dims; ++k) {
-        m_mold_high[u(i)][k] = scale[k] - 1;
-        m_mold_high_residual[u(i)][k] = scale_residual[k] - 1;
-      }
-      if (l.end != l.residual_end) m_imperfect = true;
-    }
     m_fast = !m_imperfect && !m_point_sets;
     m_live.assign(u(n), {});
     m_live_used.assign(u(n), 0);
@@ -321,13 +291,6 @@ class Analyzer {
     m_recent.assign(u(n) * m_num_ds, Recent{});
     m_out.assign(u(n) * m_num_ds, DeltaDs{});
     m_out_sets.assign(u(n), {});
-    m_mold.assign(u(n) * m_num_ds, Box{});
-    for (int l = 0; l < n; ++l) {
-      DimPoint low{}, high{};
-      for (std::size_t d = 0; d < m_num_dims; ++d) high[d] = m_mold_high[u(l)][d];
-      const Space w = project(low, high);
-      for (std::size_t p = 0; p < m_num_ds; ++p) m_mold[u(l) * m_num_ds + p] = w[p].empty() ? Box{} : w[p].boxes().front();
-    }
     m_level_total.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_level_last.assign(u(n), std::vector<std::uint64_t>(m_num_ds, 0));
     m_indices.assign(u(n), 0);
@@ -348,39 +311,7 @@ class Analyzer {
     return true;
   }
 
-  using DimPoint = std::array<std::int64_t, k_max_dims>;
-
-  Space project(const DimPoint& low, const DimPoint& high) const {
-    Space out;
-    out.reserve(m_num_ds);
-    for (std::size_t p = 0; p < m_num_ds; ++p) {
-      const auto& ds = m_problem.shape.data_spaces[p];
-      Box b;
-      for (std::size_t r = 0; r < ds.projection.size(); ++r) {
-        std::int64_t lo = 0, hi = 0;
-        for (const auto& t : ds.projection[r]) {
-          const std::int64_t l = low[u(t.dimension)], h = high[u(t.dimension)];
-          if (t.coefficient >= 0) {
-            const std::int64_t c = m_problem.coefficients[u(t.coefficient)];
-            if (c < 0) {
-              lo += h * c;
-              hi += l * c;
-            } else {
-              lo += l * c;
-              hi += h * c;
-            }
-          } else {
-            lo += l;
-            hi += h;
-          }
-        }
-        b.lo[r] = lo;
-        b.hi[r] = hi + 1;
-      }
-      out.emplace_back(m_ranks[p], b);
-    }
-    return out;
-  }
+  Space project(const DimPoint& low, const DimPoint& high) const { return m_proj.project(low, high); }
 
   Space working_set(int level) const {
     DimPoint low{}, high{};
@@ -392,20 +323,7 @@ class Analyzer {
     return project(low, high);
   }
 
-  // The corner of project(at, at)[p] (low == high, so both coefficient signs give the same sum).
-  Point point_corner(const DimPoint& at, std::size_t p) const {
-    const auto& ds = m_problem.shape.data_spaces[p];
-    Point out{};
-    for (std::size_t r = 0; r < ds.projection.size(); ++r) {
-      std::int64_t lo = 0;
-      for (const auto& t : ds.projection[r]) {
-        const std::int64_t v = at[u(t.dimension)];
-        lo += t.coefficient >= 0 ? v * m_problem.coefficients[u(t.coefficient)] : v;
-      }
-      out[r] = lo;
-    }
-    return out;
-  }
+  Point point_corner(const DimPoint& at, std::size_t p) const { return m_proj.corner(at, p); }
 
   void add_sum(double& target, double amount) {
     target += amount;
@@ -578,23 +496,6 @@ class Analyzer {
   // Walks one call of a loop level: the levels below first, then its own working set against the
   // last one (see compute_deltas for the delta it leaves).
   struct StepLimit {};
-
-  // Steps the walk takes at the least, counting a spatial block as none (it may be replayed):
-  // a temporal loop walks the level below it for its first iteration and for one standing for
-  // the others. When this already exceeds the limit the walk is not started.
-  std::uint64_t least_steps() const {
-    constexpr std::uint64_t k_cap = std::uint64_t{1} << 62;
-    std::uint64_t below = 0;  // steps of the level below
-    for (int l = 0; l < static_cast<int>(m_nest.loops.size()); ++l) {
-      if (spatial(l)) {
-        if (m_master[u(l)]) below = 0;
-        continue;
-      }
-      const std::uint64_t k = loop(l).end >= 2 ? 2 : 1;
-      below = l == 0 ? 1 : std::min(k_cap, 1 + std::min(k_cap / k, below) * k);
-    }
-    return below;
-  }
 
   void count_steps(std::uint64_t n) {
     m_steps += n;
@@ -1198,8 +1099,15 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
 
 NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets,
                           const AnalysisLimits& limits) {
-  Analyzer a(nest, problem, point_sets, limits);
-  return a.run();
+  const Projection projection(problem);
+  const NestShape shape(nest, projection);
+  NestAnalysis out;
+  out.imperfect = shape.imperfect;
+  if (nest.loops.empty()) return out;
+  out.unsupported = beyond_limits(shape, limits);
+  if (!out.unsupported.empty()) return out;
+  if (!point_sets && closed_form_applies(shape)) return analyze_closed_form(shape, projection);
+  return Analyzer(shape, projection, point_sets, limits).run();
 }
 
 }  // namespace claimcheck::timeloop

@@ -60,10 +60,12 @@ struct NestAnalysis {
 };
 
 // Inputs are untrusted, so the analysis bounds its work and memory: a nest whose walk would take
-// more steps, or a spatial block with more instances, is reported as unsupported instead of
-// running for minutes or exhausting memory.
+// more steps even with every spatial block replayed (temporal loops doubling the work), or a
+// spatial block with more instances, is reported as unsupported instead of running for minutes or
+// exhausting memory. The point-set walk also stops once it has taken max_steps steps; the closed
+// form's work grows with the loops and fanouts, not with the steps.
 struct AnalysisLimits {
-  std::uint64_t max_steps = 5'000'000;           // loop-level calls plus spatial instances visited
+  std::uint64_t max_steps = 5'000'000;           // loop-level calls (plus spatial instances visited)
   std::uint64_t max_spatial_instances = 1 << 20;  // per spatial block (mapped or physical)
 };
 
@@ -72,9 +74,9 @@ struct AnalysisLimits {
 // level has none).
 LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping);
 
-// With perfect factors the walk tracks each level's working-set corner (fast); `point_sets`
-// forces the point-set walk used for residual factors (Timeloop's own procedure, slower), which
-// gives the same analysis: tests hold the fast walk to it.
+// With perfect factors the analysis is computed in closed form (nest_closed_form.hpp); residual
+// factors, or `point_sets`, take the point-set walk (Timeloop's own procedure, slower), which gives
+// the same analysis on perfect factors: tests hold the closed form to it.
 NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets = false,
                           const AnalysisLimits& limits = {});
 

@@ -109,26 +109,31 @@ TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
   EXPECT_GE(compared, 300);
 }
 
-NestAnalysis analyze_case(const std::string& name, const AnalysisLimits& limits) {
+NestAnalysis analyze_case(const std::string& name, const AnalysisLimits& limits, bool point_sets = false) {
   const Spec spec = load_spec_files(case_inputs(fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop" / name));
-  return analyze_nest(build_loop_nest(spec.arch, spec.problem, spec.mapping), spec.problem, false, limits);
+  return analyze_nest(build_loop_nest(spec.arch, spec.problem, spec.mapping), spec.problem, point_sets, limits);
 }
 
 TEST(NestWalk, StopsAtItsLimits) {
-  // simple_ws: 256 instances per visit of its spatial block, so 50 steps are passed mid-walk
-  // (the least-steps bound before walking is 15).
+  // simple_ws: the walk takes at least 15 steps (temporal loops doubling, its spatial block
+  // replayed); below that the nest is refused before any work.
   AnalysisLimits few;
-  few.max_steps = 50;
-  const NestAnalysis stopped = analyze_case("simple_ws_resnet50_res3_1x1", few);
+  few.max_steps = 14;
+  const std::string refused =
+      "the loop nest needs more than 14 analysis steps (6 temporal loops of more than one iteration; each "
+      "doubles the work)";
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", few).unsupported, refused);
+  EXPECT_TRUE(analyze_case("simple_ws_resnet50_res3_1x1", few).tiles.empty());
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", few, true).unsupported, refused);
+  // At 15 the closed form, whose work does not grow with the steps, analyses it; the point-set
+  // walk visits 256 instances per call of the spatial block and stops mid-walk.
+  few.max_steps = 15;
+  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", few).unsupported, "");
+  const NestAnalysis stopped = analyze_case("simple_ws_resnet50_res3_1x1", few, true);
   EXPECT_EQ(stopped.unsupported,
-            "the loop nest needs more than 50 analysis steps (6 temporal loops of more than one iteration; each "
+            "the loop nest needs more than 15 analysis steps (6 temporal loops of more than one iteration; each "
             "doubles the work)");
   EXPECT_TRUE(stopped.tiles.empty());
-  // 10 steps are below the least the walk needs: refused before walking, with the same message.
-  few.max_steps = 10;
-  EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", few).unsupported,
-            "the loop nest needs more than 10 analysis steps (6 temporal loops of more than one iteration; each "
-            "doubles the work)");
   AnalysisLimits narrow;
   narrow.max_spatial_instances = 255;
   EXPECT_EQ(analyze_case("simple_ws_resnet50_res3_1x1", narrow).unsupported,
