@@ -14,7 +14,7 @@ namespace {
 struct LevelTile {
   std::uint64_t size = 0;
   std::uint64_t partition_size = 0;
-  std::map<std::uint64_t, double> accesses;
+  MulticastAccesses accesses;
   double content_accesses = 0;
   std::uint64_t link_transfers = 0;
   std::uint64_t replication_factor = 1;
@@ -26,13 +26,13 @@ struct LevelTile {
   double reads = 0, updates = 0, fills = 0, temporal_reductions = 0;
 };
 
-double total_of(const std::map<std::uint64_t, double>& m) {
+double total_of(const MulticastAccesses& m) {
   double t = 0;
   for (const auto& [k, v] : m) t += v;
   return t;
 }
 
-double weighted_of(const std::map<std::uint64_t, double>& m) {
+double weighted_of(const MulticastAccesses& m) {
   double t = 0;
   for (const auto& [k, v] : m) t += v * static_cast<double>(k);
   return t;

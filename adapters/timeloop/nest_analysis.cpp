@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -186,9 +187,6 @@ class Analyzer {
   const std::vector<std::uint64_t>& m_fanout = m_shape.fanout;
   const std::vector<std::uint64_t>& m_fanout_x = m_shape.fanout_x;
   const std::vector<std::uint64_t>& m_fanout_y = m_shape.fanout_y;
-  const std::vector<std::vector<std::int64_t>>& m_vector_strides = m_shape.vector_strides;
-  const std::vector<std::vector<std::int64_t>>& m_mold_high = m_shape.mold_high;
-  const std::vector<std::vector<std::int64_t>>& m_mold_high_residual = m_shape.mold_high_residual;
   const std::vector<Box>& m_mold = m_shape.mold;  // [level * data spaces + data space]: working set at the origin
   // One instance state per loop level: only the first instance of a spatial block is simulated
   // (the others are extrapolated), so Timeloop's per-instance space stamps never differ.
@@ -317,8 +315,8 @@ class Analyzer {
     DimPoint low{}, high{};
     for (std::size_t d = 0; d < m_num_dims; ++d) {
       low[d] = m_transform[d];
-      high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_mold_high_residual[u(level)][d]
-                                                                                 : m_mold_high[u(level)][d]);
+      high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_shape.high_residual(level, static_cast<int>(d))
+                                                                                 : m_shape.high(level, static_cast<int>(d)));
     }
     return project(low, high);
   }
@@ -647,7 +645,7 @@ class Analyzer {
     const bool run_last = m_imperfect;
     const bool run_second_last = m_imperfect;
     const auto dim = u(l.dim);
-    const std::int64_t scale = m_vector_strides[u(level)][dim];
+    const std::int64_t scale = m_shape.stride(level, static_cast<int>(dim));
     const std::int64_t saved_transform = m_transform[dim];
 
     m_indices[u(level)] = 0;
@@ -701,7 +699,7 @@ class Analyzer {
     const auto dim = u(loop(level).dim);
     const std::int64_t saved = m_transform[dim];
     const Space first = working_set(level);
-    m_transform[dim] += m_vector_strides[u(level)][dim];
+    m_transform[dim] += m_shape.stride(level, static_cast<int>(dim));
     const Space second = working_set(level);
     m_transform[dim] = saved;
     std::vector<Point> out(m_num_ds);
@@ -724,7 +722,7 @@ class Analyzer {
       }
       // Projection is linear, so successive elements' corners differ by the projected step.
       DimPoint step{};
-      step[u(l.dim)] = m_vector_strides[0][u(l.dim)];
+      step[u(l.dim)] = m_shape.stride(0, l.dim);
       m_corner.resize(m_num_ds);
       m_corner_step.resize(m_num_ds);
       for (std::size_t p = 0; p < m_num_ds && end >= 1; ++p) {
@@ -745,7 +743,7 @@ class Analyzer {
       return;
     }
     const auto dim = u(l.dim);
-    const std::int64_t scale = m_vector_strides[u(level)][dim];
+    const std::int64_t scale = m_shape.stride(level, static_cast<int>(dim));
     const std::int64_t saved_transform = m_transform[dim];
     std::int64_t runs = 0;
     if (spatial(level - 1)) {
@@ -1028,7 +1026,7 @@ class Analyzer {
       for (std::size_t p = 0; p < m_num_ds; ++p) {
         LoopTile t;
         if (m_live_used[u(l)]) {
-          t.accesses = st.accesses[p];
+          for (const auto& [factor, words] : st.accesses[p]) t.accesses.add(factor, words);
           t.size = st.max_size[p];
           t.link_transfers = st.link_transfers[p];
         }
@@ -1060,6 +1058,30 @@ class Analyzer {
 };
 
 }  // namespace
+
+void MulticastAccesses::add(std::uint64_t factor, double words) {
+  Entry* first = begin();
+  Entry* last = end();
+  Entry* at = first;
+  while (at != last && at->first < factor) ++at;
+  if (at != last && at->first == factor) {
+    at->second += words;
+    return;
+  }
+  const std::size_t index = static_cast<std::size_t>(at - first);
+  if (m_size < k_inline) {
+    for (std::size_t i = m_size; i > index; --i) m_inline[i] = m_inline[i - 1];
+    m_inline[index] = {factor, words};
+  } else {
+    if (m_size == k_inline) m_heap.assign(m_inline.begin(), m_inline.end());
+    m_heap.insert(m_heap.begin() + static_cast<std::ptrdiff_t>(index), Entry{factor, words});
+  }
+  ++m_size;
+}
+
+bool MulticastAccesses::operator==(const MulticastAccesses& other) const {
+  return std::equal(begin(), end(), other.begin(), other.end());
+}
 
 LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping) {
   LoopNest nest;

@@ -8,9 +8,10 @@
 // earlier are link transfers. A spatial block that recurs with every state below it in the same
 // configuration relative to its position is replayed from a record instead of walked again.
 
+#include <array>
 #include <cstdint>
-#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "adapters/timeloop/spec.hpp"
@@ -38,11 +39,37 @@ struct LoopNest {
   std::vector<std::uint64_t> physical_fanout_y;
 };
 
+// Words delivered per multicast factor, by increasing factor. Most tiles have one or two factors,
+// so they are kept inline.
+class MulticastAccesses {
+ public:
+  using Entry = std::pair<std::uint64_t, double>;  // multicast factor, words
+  // Adds words at a factor (the entry is made even for 0 words, as the walk makes it).
+  void add(std::uint64_t factor, double words);
+  std::size_t size() const { return m_size; }
+  bool empty() const { return m_size == 0; }
+  void clear() {
+    m_size = 0;
+    m_heap.clear();
+  }
+  const Entry* begin() const { return m_size <= k_inline ? m_inline.data() : m_heap.data(); }
+  const Entry* end() const { return begin() + m_size; }
+  Entry* begin() { return m_size <= k_inline ? m_inline.data() : m_heap.data(); }
+  Entry* end() { return begin() + m_size; }
+  bool operator==(const MulticastAccesses& other) const;
+
+ private:
+  static constexpr std::size_t k_inline = 4;
+  std::size_t m_size = 0;
+  std::array<Entry, k_inline> m_inline{};
+  std::vector<Entry> m_heap;  // all entries once there are more than k_inline
+};
+
 // The working set and traffic of one loop level (temporal, or the outermost loop of a block of
 // spatial loops), averaged over the simulated instances.
 struct LoopTile {
   std::uint64_t size = 0;                   // words: largest working set seen
-  std::map<std::uint64_t, double> accesses; // multicast factor -> words delivered
+  MulticastAccesses accesses;               // multicast factor -> words delivered
   std::uint64_t link_transfers = 0;         // words taken from neighbours instead
   std::uint64_t replication_factor = 1;     // instances of this loop's level
   std::uint64_t fanout = 1;                 // spatial fanout of this loop (1 when temporal)

@@ -1,7 +1,6 @@
 #include "adapters/timeloop/nest_closed_form.hpp"
 
 #include <algorithm>
-#include <optional>
 
 namespace claimcheck::timeloop {
 namespace {
@@ -14,17 +13,15 @@ std::uint64_t box_points(const Box& b, int rank) {
   return n;
 }
 
-// Group size -> number of groups of that size, by group size.
-using Histogram = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
-
-std::uint64_t groups_in(const Histogram& h) {
-  std::uint64_t n = 0;
-  for (const auto& [size, count] : h) n += count;
-  return n;
+bool same_point(const Point& a, const Point& b, int rank) {
+  for (int r = 0; r < rank; ++r) {
+    if (a[u(r)] != b[u(r)]) return false;
+  }
+  return true;
 }
 
-// The calls of one level's delta, for one data space. Call t (t >= 1) follows call t - 1 by
-// setting bit j = ctz(t) and clearing the bits below it, so it moves the level by
+// The deltas of one loop level for one data space along its calls. Call t (t >= 1) follows call
+// t - 1 by setting bit j = ctz(t) and clearing the bits below it, so it moves the level by
 // step(j) = stride(j) - (strides of the bits below). Timeloop's reuse rule is an automaton over
 // these bits: state 0 (no step remembered) or c + 1 (step class c remembered). From state 0 a call
 // subtracts its predecessor's working set and remembers its step; from state c + 1 it subtracts
@@ -39,6 +36,7 @@ struct DeltaAutomaton {
   std::vector<Point> class_step;    // per class
   std::vector<std::uint64_t> size;  // per shape: points in the delta
 
+  int bits() const { return static_cast<int>(cls.size()); }
   int states() const { return no_reuse ? 1 : static_cast<int>(class_step.size()) + 1; }
   int next(int state, int bit) const {
     if (no_reuse) return 0;
@@ -55,15 +53,25 @@ struct Event {
   std::uint64_t weight = 0;
 };
 
-// The temporal loops above a level that run more than once, innermost first.
-struct Bits {
-  std::vector<int> level;                // per bit: loop level
-  std::vector<std::uint64_t> multiplier; // per bit: iterations the second call stands for (end - 1)
+// A stretch of the histogram pool: group size -> number of groups of that size.
+struct Histogram {
+  std::size_t begin = 0, end = 0;
+  std::uint64_t groups = 0;
 };
 
 class ClosedForm {
  public:
-  ClosedForm(const NestShape& shape, const Projection& projection) : m_shape(shape), m_proj(projection) {}
+  ClosedForm(const NestShape& shape, const Projection& projection) : m_shape(shape), m_proj(projection) {
+    const int n = shape.num_loops();
+    for (int l = 0; l < n; ++l) {
+      if (shape.spatial(l) || shape.loop(l).end < 2) continue;
+      m_bit_level.push_back(l);
+      m_bit_multiplier.push_back(static_cast<std::uint64_t>(shape.loop(l).end - 1));
+      for (std::size_t p = 0; p < shape.num_ds; ++p) {
+        m_bit_stride.push_back(projection.along(shape.loop(l).dim, shape.stride(l, shape.loop(l).dim), p));
+      }
+    }
+  }
 
   NestAnalysis run() {
     NestAnalysis out;
@@ -77,30 +85,31 @@ class ClosedForm {
     }
     out.max_temporal_iterations = iterations;
     out.tiles.assign(num_ds, {});
+    for (auto& t : out.tiles) t.reserve(u(n));
     for (int l = 0; l < n; ++l) {
       if (m_shape.spatial(l) && !m_shape.master[u(l)]) continue;
       const bool track_size = m_shape.boundary[u(l)] || m_shape.master[u(l)];
       for (std::size_t p = 0; p < num_ds; ++p) {
-        LoopTile t;
+        LoopTile& t = out.tiles[p].emplace_back();
         if (track_size) t.size = box_points(m_shape.mold[u(l) * num_ds + p], m_proj.rank(p));
         t.replication_factor = m_shape.num_spatial_elems[u(l)];
         t.fanout = m_shape.fanout[u(l)];
         t.is_boundary = m_shape.boundary[u(l)];
         t.is_master_spatial = m_shape.master[u(l)];
         if (l == 0 && !m_shape.spatial(0)) {
-          t.accesses[1] = static_cast<double>(iterations);
+          t.accesses.add(1, static_cast<double>(iterations));
         } else if (!m_shape.spatial(l) && m_shape.boundary[u(l - 1)]) {
-          t.accesses[1] = static_cast<double>(temporal_total(l - 1, p));
+          t.accesses.add(1, static_cast<double>(temporal_total(l - 1, p)));
         } else if (m_shape.master[u(l)]) {
           spatial_block(l, p, t);
         }
-        out.tiles[p].push_back(std::move(t));
       }
     }
     // Every call of the innermost level computes its iterations; a spatial innermost block's
     // instances each compute once per call. Both total the temporal iterations.
     out.compute_accesses = static_cast<double>(iterations);
-    const int first = m_shape.spatial(0) ? outermost_of_block(0) : 0;
+    int first = 0;
+    while (m_shape.spatial(first) && !m_shape.master[u(first)]) ++first;
     out.compute_replication = m_shape.num_spatial_elems[u(first)] * m_shape.fanout[u(first)];
     return out;
   }
@@ -108,34 +117,44 @@ class ClosedForm {
  private:
   const NestShape& m_shape;
   const Projection& m_proj;
-  // Scratch reused across automata.
-  std::vector<int> m_end;                 // [k * states + state]: state after 2^k - 1 calls
-  std::vector<std::uint64_t> m_weight;    // [k * states + state]: weight of runs of 2^k - 1 calls
-  std::vector<std::uint64_t> m_event;     // [state * bits + bit]
+  // The temporal loops with more than one iteration, innermost first: the bits of every level's
+  // calls are those above it.
+  std::vector<int> m_bit_level;
+  std::vector<std::uint64_t> m_bit_multiplier;  // iterations the second call stands for (end - 1)
+  std::vector<Point> m_bit_stride;              // [bit * data spaces + p]: the loop's stride, projected
+  // Scratch, reused.
+  DeltaAutomaton m_auto;
+  std::vector<int> m_end;               // [k * states + state]: state after 2^k - 1 calls (-1: not yet known)
+  std::vector<std::uint64_t> m_weight;  // [k * states + state]: weight of runs of 2^k - 1 calls
+  std::vector<std::uint64_t> m_event;   // [state * bits + bit]
+  std::vector<Event> m_events;
+  std::vector<Point> m_offsets;         // per instance of a spatial block
+  std::vector<char> m_used;             // per instance: served by a neighbour
+  std::vector<std::uint32_t> m_count;   // counting table for grouping offsets
+  std::vector<std::uint64_t> m_keys;    // per grouped instance: its table cell
+  std::vector<std::uint64_t> m_runs;    // group sizes
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> m_pool;  // histograms
+  std::vector<const Point*> m_sorted;
+  std::vector<char> m_known;      // per (shape before, shape after): whether their relation is known
+  std::vector<Point> m_relation;  // per (shape before, shape after): the shift making them equal
 
-  int outermost_of_block(int level) const {
-    while (!m_shape.master[u(level)]) ++level;
-    return level;
+  std::size_t first_bit_above(int level) const {
+    std::size_t g = 0;
+    while (g < m_bit_level.size() && m_bit_level[g] <= level) ++g;
+    return g;
   }
 
-  // The temporal loops above `level` (level -1: above nothing) with more than one iteration.
-  Bits bits_above(int level) const {
-    Bits b;
-    for (int a = level + 1; a < m_shape.num_loops(); ++a) {
-      if (m_shape.spatial(a) || m_shape.loop(a).end < 2) continue;
-      b.level.push_back(a);
-      b.multiplier.push_back(static_cast<std::uint64_t>(m_shape.loop(a).end - 1));
-    }
-    return b;
-  }
-
-  // The automaton of data space p's deltas at `level` (level -1: the arithmetic's operands, a
-  // point per call, never subtracted) along `bits`.
-  DeltaAutomaton automaton(int level, std::size_t p, const Bits& bits) const {
-    DeltaAutomaton a;
+  // Fills m_auto with data space p's deltas at `level` (level -1: the arithmetic's operands, a
+  // point per call, never subtracted) along the bits from `first_bit` on.
+  void build_automaton(int level, std::size_t p, std::size_t first_bit) {
+    DeltaAutomaton& a = m_auto;
     a.rank = m_proj.rank(p);
+    a.cls.clear();
+    a.class_step.clear();
+    a.size.clear();
     if (level < 0) {
       a.no_reuse = true;
+      a.mold = Box{};
       for (int r = 0; r < a.rank; ++r) a.mold.hi[r] = 1;
     } else {
       a.no_reuse = m_shape.nest.no_temporal_reuse[m_shape.storage_level[u(level)]][p];
@@ -143,16 +162,19 @@ class ClosedForm {
     }
     const std::uint64_t whole = box_points(a.mold, a.rank);
     a.size.push_back(whole);
+    const std::size_t num_ds = m_shape.num_ds;
     Point below{};  // sum of the strides of the bits below
-    for (std::size_t j = 0; j < bits.level.size(); ++j) {
-      const Loop& l = m_shape.loop(bits.level[j]);
-      const Point stride = m_proj.along(l.dim, m_shape.vector_strides[u(bits.level[j])][u(l.dim)], p);
+    for (std::size_t g = first_bit; g < m_bit_level.size(); ++g) {
+      const Point& stride = m_bit_stride[g * num_ds + p];
       Point step{};
-      for (int r = 0; r < a.rank; ++r) step[u(r)] = stride[u(r)] - below[u(r)];
-      for (int r = 0; r < a.rank; ++r) below[u(r)] += stride[u(r)];
+      for (int r = 0; r < a.rank; ++r) {
+        step[u(r)] = stride[u(r)] - below[u(r)];
+        below[u(r)] += stride[u(r)];
+      }
       int c = 0;
-      while (c < static_cast<int>(a.class_step.size()) && a.class_step[u(c)] != step) ++c;
-      if (c == static_cast<int>(a.class_step.size())) {
+      const int classes = static_cast<int>(a.class_step.size());
+      while (c < classes && !same_point(a.class_step[u(c)], step, a.rank)) ++c;
+      if (c == classes) {
         a.class_step.push_back(step);
         std::uint64_t overlap = 1;
         for (int r = 0; r < a.rank; ++r) {
@@ -163,54 +185,56 @@ class ClosedForm {
       }
       a.cls.push_back(c);
     }
-    return a;
   }
 
-  // The transitions of all calls after the first, grouped by (state before, bit), with the total
-  // weight of the calls each stands for. The calls after the first are R(K) from state 0, where
-  // R(k) = R(k - 1), bit k - 1, R(k - 1) with the second half weighted by multiplier(k - 1).
-  std::vector<Event> events(const DeltaAutomaton& a, const Bits& bits) {
-    const int k_bits = static_cast<int>(bits.level.size());
+  // Fills m_events with the transitions of all calls after the first, grouped by (state before,
+  // bit), each with the total weight of the calls it stands for. The calls after the first are
+  // R(K) from state 0, where R(k) = R(k - 1), bit k - 1, R(k - 1), the second half weighted by
+  // bit k - 1's multiplier.
+  void collect_events(std::size_t first_bit) {
+    const DeltaAutomaton& a = m_auto;
+    const int k_bits = a.bits();
     const int s_count = a.states();
     const auto at = [s_count](int k, int s) { return u(k) * u(s_count) + u(s); };
-    m_end.assign(u(k_bits + 1) * u(s_count), 0);
-    for (int s = 0; s < s_count; ++s) m_end[at(0, s)] = s;
-    for (int k = 1; k <= k_bits; ++k) {
-      for (int s = 0; s < s_count; ++s) {
-        const int mid = a.next(m_end[at(k - 1, s)], k - 1);
-        m_end[at(k, s)] = m_end[at(k - 1, mid)];
-      }
-    }
+    // The state after R(k) from s, computed for the (few) states reached.
+    m_end.assign(u(k_bits + 1) * u(s_count), -1);
+    auto end_state = [&](auto& self, int k, int s) -> int {
+      if (k == 0) return s;
+      int& e = m_end[at(k, s)];
+      if (e < 0) e = self(self, k - 1, a.next(self(self, k - 1, s), k - 1));
+      return e;
+    };
     m_weight.assign(u(k_bits + 1) * u(s_count), 0);
     m_event.assign(u(s_count) * u(k_bits), 0);
     m_weight[at(k_bits, 0)] = 1;
     for (int k = k_bits; k >= 1; --k) {
-      const std::uint64_t m = bits.multiplier[u(k - 1)];
+      const std::uint64_t m = m_bit_multiplier[first_bit + u(k - 1)];
       for (int s = 0; s < s_count; ++s) {
         const std::uint64_t w = m_weight[at(k, s)];
         if (w == 0) continue;
-        const int before = m_end[at(k - 1, s)];
+        const int before = end_state(end_state, k - 1, s);
         m_event[u(before) * u(k_bits) + u(k - 1)] += w * m;
         m_weight[at(k - 1, s)] += w;
         m_weight[at(k - 1, a.next(before, k - 1))] += w * m;
       }
     }
-    std::vector<Event> out;
+    m_events.clear();
     for (int s = 0; s < s_count; ++s) {
       for (int j = 0; j < k_bits; ++j) {
         const std::uint64_t w = m_event[u(s) * u(k_bits) + u(j)];
-        if (w != 0) out.push_back({s, j, w});
+        if (w != 0) m_events.push_back({s, j, w});
       }
     }
-    return out;
   }
 
   // Words the calls of `level` deliver in total (each delta times the iterations it stands for).
   std::uint64_t temporal_total(int level, std::size_t p) {
-    const Bits bits = bits_above(level);
-    const DeltaAutomaton a = automaton(level, p, bits);
+    const std::size_t first_bit = first_bit_above(level);
+    build_automaton(level, p, first_bit);
+    collect_events(first_bit);
+    const DeltaAutomaton& a = m_auto;
     std::uint64_t total = a.size[0];  // the first call sends its whole working set
-    for (const Event& e : events(a, bits)) total += e.weight * a.size[u(a.next(e.state, e.bit))];
+    for (const Event& e : m_events) total += e.weight * a.size[u(a.next(e.state, e.bit))];
     return total;
   }
 
@@ -236,44 +260,87 @@ class ClosedForm {
     return lo;
   }
 
-  // Group sizes of equal offsets among the instances not marked in `skip` (none when null).
-  static Histogram group_sizes(const std::vector<Point>& offsets, const std::vector<char>* skip, int rank,
-                               bool no_multicast) {
-    std::vector<const Point*> keyed;
-    keyed.reserve(offsets.size());
-    for (std::size_t i = 0; i < offsets.size(); ++i) {
-      if (!skip || !(*skip)[i]) keyed.push_back(&offsets[i]);
-    }
-    if (no_multicast) return {{1, keyed.size()}};
-    auto less = [rank](const Point* a, const Point* b) {
-      for (int r = 0; r < rank; ++r) {
-        if ((*a)[u(r)] != (*b)[u(r)]) return (*a)[u(r)] < (*b)[u(r)];
-      }
-      return false;
-    };
-    std::sort(keyed.begin(), keyed.end(), less);
-    std::vector<std::uint64_t> runs;
-    for (std::size_t a = 0; a < keyed.size();) {
-      std::size_t b = a + 1;
-      while (b < keyed.size() && !less(keyed[a], keyed[b])) ++b;
-      runs.push_back(b - a);
-      a = b;
-    }
-    std::sort(runs.begin(), runs.end());
+  // Appends to the pool the group sizes of equal offsets among the block's instances not marked
+  // in m_used (when `skip_used`).
+  Histogram group_sizes(bool skip_used, int rank, bool no_multicast) {
     Histogram h;
-    for (const std::uint64_t r : runs) {
-      if (!h.empty() && h.back().first == r) {
-        ++h.back().second;
-      } else {
-        h.emplace_back(r, 1);
+    h.begin = m_pool.size();
+    const std::size_t n = m_offsets.size();
+    std::size_t selected = 0;
+    Point lo{}, hi{};
+    for (std::size_t i = 0; i < n; ++i) {
+      if (skip_used && m_used[i]) continue;
+      const Point& o = m_offsets[i];
+      for (int r = 0; r < rank; ++r) {
+        lo[u(r)] = selected == 0 ? o[u(r)] : std::min(lo[u(r)], o[u(r)]);
+        hi[u(r)] = selected == 0 ? o[u(r)] : std::max(hi[u(r)], o[u(r)]);
+      }
+      ++selected;
+    }
+    if (no_multicast) {
+      m_pool.emplace_back(1, selected);
+      h.end = m_pool.size();
+      h.groups = selected;
+      return h;
+    }
+    m_runs.clear();
+    const std::uint64_t limit = 4 * selected + 1024;
+    std::uint64_t cells = 1;
+    std::array<std::uint64_t, k_max_rank> radix{};
+    for (int r = 0; r < rank && cells <= limit; ++r) {
+      radix[u(r)] = cells;
+      cells *= static_cast<std::uint64_t>(hi[u(r)] - lo[u(r)]) + 1;
+    }
+    if (cells <= limit) {
+      m_count.assign(cells, 0);
+      m_keys.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (skip_used && m_used[i]) continue;
+        std::uint64_t key = 0;
+        for (int r = 0; r < rank; ++r) key += static_cast<std::uint64_t>(m_offsets[i][u(r)] - lo[u(r)]) * radix[u(r)];
+        m_keys.push_back(key);
+        ++m_count[key];
+      }
+      for (const std::uint64_t k : m_keys) {
+        if (m_count[k] == 0) continue;
+        m_runs.push_back(m_count[k]);
+        m_count[k] = 0;
+      }
+    } else {
+      m_sorted.clear();
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!skip_used || !m_used[i]) m_sorted.push_back(&m_offsets[i]);
+      }
+      auto less = [rank](const Point* a, const Point* b) {
+        for (int r = 0; r < rank; ++r) {
+          if ((*a)[u(r)] != (*b)[u(r)]) return (*a)[u(r)] < (*b)[u(r)];
+        }
+        return false;
+      };
+      std::sort(m_sorted.begin(), m_sorted.end(), less);
+      for (std::size_t a = 0; a < m_sorted.size();) {
+        std::size_t b = a + 1;
+        while (b < m_sorted.size() && !less(m_sorted[a], m_sorted[b])) ++b;
+        m_runs.push_back(b - a);
+        a = b;
       }
     }
+    std::sort(m_runs.begin(), m_runs.end());
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+      if (i > 0 && m_runs[i] == m_runs[i - 1]) {
+        ++m_pool.back().second;
+      } else {
+        m_pool.emplace_back(m_runs[i], 1);
+      }
+    }
+    h.end = m_pool.size();
+    h.groups = m_runs.size();
     return h;
   }
 
   // What a spatial block's instances take from neighbours when the current delta equals the
   // previous call's moved by `shift`: instance i takes it when a neighbour j (one cell away on
-  // the grid) has offset(j) - offset(i) == shift.
+  // the grid, within the block) has offset(j) - offset(i) == shift.
   struct Transfer {
     Point shift{};
     std::uint64_t instances = 0;  // instances served by a neighbour
@@ -282,18 +349,17 @@ class ClosedForm {
     std::uint64_t weight = 0;     // sum over the calls it applies to: delta size x weight
   };
 
-  Transfer transfer(int master, const std::vector<Point>& offsets, int rank, bool no_multicast,
-                    std::uint64_t groups_all, const Point& shift) const {
+  Transfer transfer(int master, int rank, bool no_multicast, std::uint64_t groups_all, const Point& shift) {
     Transfer t;
     t.shift = shift;
     const std::uint64_t h_size = m_shape.grid_width(master);
     const std::uint64_t v_size = m_shape.grid_height(master);
-    const std::uint64_t n = offsets.size();
-    std::vector<char> used(n, 0);
+    const std::uint64_t n = m_offsets.size();
+    m_used.assign(n, 0);
     auto match = [&](std::uint64_t cur, std::uint64_t nb) {
       if (nb >= n) return false;
       for (int r = 0; r < rank; ++r) {
-        if (offsets[nb][u(r)] - offsets[cur][u(r)] != shift[u(r)]) return false;
+        if (m_offsets[nb][u(r)] - m_offsets[cur][u(r)] != shift[u(r)]) return false;
       }
       return true;
     };
@@ -302,16 +368,18 @@ class ClosedForm {
       const bool hit = (v > 0 && match(c, c - h_size)) || (v + 1 < v_size && match(c, c + h_size)) ||
                        (h > 0 && match(c, c - 1)) || (h + 1 < h_size && match(c, c + 1));
       if (hit) {
-        used[c] = 1;
+        m_used[c] = 1;
         ++t.instances;
       }
     }
     if (t.instances > 0) {
-      t.rest = group_sizes(offsets, &used, rank, no_multicast);
-      t.chosen = groups_in(t.rest) < groups_all;
+      t.rest = group_sizes(true, rank, no_multicast);
+      t.chosen = t.rest.groups < groups_all;
     }
     return t;
   }
+
+  std::vector<Transfer> m_transfers;
 
   // Multicast and neighbour transfers of the block whose master is `master`, for data space p:
   // every call's delta reaches each instance translated by the instance's offset (linear in its
@@ -324,90 +392,97 @@ class ClosedForm {
     const int rank = m_proj.rank(p);
     const std::size_t s = m_shape.storage_level[u(master)];
     const bool no_multicast = m_shape.nest.no_multicast[s][p];
-    const bool no_link = m_shape.nest.no_link_transfer[s][p];
     const auto& ignore = m_shape.nest.no_link_transfer[s];
-    const bool any_link = !std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; });
+    // A level that ignores every data space never remembers its deltas.
+    const bool links = !ignore[p] && !std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; });
 
-    // Offsets, instance index = the block's loops as digits, the innermost least significant.
+    // Offsets; an instance's index has the block's loops as digits, the innermost least significant.
     const std::uint64_t n = m_shape.fanout[u(master)];
-    std::vector<Point> offsets(n);
+    m_offsets.resize(n);
     {
-      std::vector<std::int64_t> digit(u(master - inner + 1), 0);
-      std::vector<Point> unit;
-      for (int l = inner; l <= master; ++l) {
-        const Loop& lp = m_shape.loop(l);
-        unit.push_back(m_proj.along(lp.dim, m_shape.vector_strides[u(l)][u(lp.dim)], p));
+      const int loops = master - inner + 1;
+      std::array<std::int64_t, 2 * k_max_dims> digit{};
+      std::array<Point, 2 * k_max_dims> unit{};  // a digit's step
+      std::array<Point, 2 * k_max_dims> carry{};  // the step that rolls a digit over and raises the next
+      for (int k = 0; k < loops; ++k) {
+        const Loop& lp = m_shape.loop(inner + k);
+        unit[u(k)] = m_proj.along(lp.dim, m_shape.stride(inner + k, lp.dim), p);
+      }
+      for (int k = 0; k < loops; ++k) {
+        Point c = k + 1 < loops ? unit[u(k + 1)] : Point{};
+        for (int j = 0; j <= k; ++j) {
+          const std::int64_t back = m_shape.loop(inner + j).end - 1;
+          for (int r = 0; r < rank; ++r) c[u(r)] -= unit[u(j)][u(r)] * back;
+        }
+        carry[u(k)] = c;
       }
       Point cur{};
       for (std::uint64_t i = 0; i < n; ++i) {
-        offsets[i] = cur;
-        for (std::size_t k = 0; k < digit.size(); ++k) {
-          const std::int64_t end = m_shape.loop(inner + static_cast<int>(k)).end;
-          if (++digit[k] < end) {
-            for (int r = 0; r < rank; ++r) cur[u(r)] += unit[k][u(r)];
-            break;
-          }
-          digit[k] = 0;
-          for (int r = 0; r < rank; ++r) cur[u(r)] -= unit[k][u(r)] * (end - 1);
-        }
+        m_offsets[i] = cur;
+        int k = 0;
+        while (k < loops && ++digit[u(k)] == m_shape.loop(inner + k).end) digit[u(k++)] = 0;
+        const Point& by = k == 0 ? unit[0] : carry[u(k - 1)];
+        for (int r = 0; r < rank; ++r) cur[u(r)] += by[u(r)];
       }
     }
-    const Histogram all = group_sizes(offsets, nullptr, rank, no_multicast);
-    const std::uint64_t groups_all = groups_in(all);
+    m_pool.clear();
+    const Histogram all = group_sizes(false, rank, no_multicast);
 
-    const Bits bits = bits_above(child);
-    const DeltaAutomaton a = automaton(child, p, bits);
+    const std::size_t first_bit = first_bit_above(child);
+    build_automaton(child, p, first_bit);
+    collect_events(first_bit);
+    const DeltaAutomaton& a = m_auto;
     std::uint64_t weight_all = a.size[0];  // the first call: no previous deltas
-    std::vector<Transfer> transfers;
-    std::vector<std::optional<std::optional<Point>>> relation;  // [before * states + after]
-    const int s_count = a.states();
-    relation.resize(u(s_count) * u(s_count));
-    std::vector<std::optional<BoxSet>> sets(u(s_count));
-    auto set_of = [&](int shape) -> const BoxSet& {
-      if (!sets[u(shape)]) sets[u(shape)] = shape_set(a, shape);
-      return *sets[u(shape)];
-    };
-    for (const Event& e : events(a, bits)) {
-      const int after = a.next(e.state, e.bit);
-      const std::uint64_t size = a.size[u(after)];
-      if (size == 0) continue;
-      const std::uint64_t w = size * e.weight;
-      if (!any_link || no_link || a.size[u(e.state)] != size) {
-        weight_all += w;
-        continue;
+    std::vector<Transfer>& transfers = m_transfers;
+    transfers.clear();
+    if (links) {
+      const int s_count = a.states();
+      // [before * states + after]: 0 unknown, 1 not equal, 2 equal moved by relation[...]
+      std::vector<char>& known = m_known;
+      std::vector<Point>& relation = m_relation;
+      known.assign(u(s_count) * u(s_count), 0);
+      relation.resize(u(s_count) * u(s_count));
+      for (const Event& e : m_events) {
+        const int after = a.next(e.state, e.bit);
+        const std::uint64_t size = a.size[u(after)];
+        const std::uint64_t w = size * e.weight;
+        if (size == 0) continue;
+        const std::size_t pair = u(e.state) * u(s_count) + u(after);
+        if (a.size[u(e.state)] == size && known[pair] == 0) {
+          // The current delta equals the previous one moved by `shift` (relative to their calls'
+          // positions), or no shift makes them equal.
+          const BoxSet before_set = shape_set(a, e.state);
+          const BoxSet after_set = shape_set(a, after);
+          const Point lo_after = lowest_corner(after_set), lo_before = lowest_corner(before_set);
+          Point shift{};
+          for (int r = 0; r < rank; ++r) shift[u(r)] = lo_after[u(r)] - lo_before[u(r)];
+          known[pair] = after_set.same_as_shifted(before_set, shift) ? 2 : 1;
+          relation[pair] = shift;
+        }
+        if (a.size[u(e.state)] != size || known[pair] != 2) {
+          weight_all += w;
+          continue;
+        }
+        // The calls are a step apart.
+        Point shift = relation[pair];
+        const Point& step = a.step(e.bit);
+        for (int r = 0; r < rank; ++r) shift[u(r)] += step[u(r)];
+        auto it = std::find_if(transfers.begin(), transfers.end(),
+                               [&](const Transfer& t) { return same_point(t.shift, shift, rank); });
+        if (it == transfers.end()) {
+          transfers.push_back(transfer(master, rank, no_multicast, all.groups, shift));
+          it = transfers.end() - 1;
+        }
+        (it->chosen ? it->weight : weight_all) += w;
       }
-      // The current delta equals the previous one moved by `rel` (relative to their calls'
-      // positions), which are a step apart.
-      auto& rel = relation[u(e.state) * u(s_count) + u(after)];
-      if (!rel) {
-        const BoxSet& before_set = set_of(e.state);
-        const BoxSet& after_set = set_of(after);
-        const Point lo_after = lowest_corner(after_set), lo_before = lowest_corner(before_set);
-        Point shift{};
-        for (int r = 0; r < rank; ++r) shift[u(r)] = lo_after[u(r)] - lo_before[u(r)];
-        rel = after_set.same_as_shifted(before_set, shift) ? std::optional<Point>(shift) : std::nullopt;
-      }
-      if (!*rel) {
-        weight_all += w;
-        continue;
-      }
-      Point shift = **rel;
-      const Point& step = a.step(e.bit);
-      for (int r = 0; r < rank; ++r) shift[u(r)] += step[u(r)];
-      auto it = std::find_if(transfers.begin(), transfers.end(), [&](const Transfer& t) { return t.shift == shift; });
-      if (it == transfers.end()) {
-        transfers.push_back(transfer(master, offsets, rank, no_multicast, groups_all, shift));
-        it = transfers.end() - 1;
-      }
-      if (it->chosen) {
-        it->weight += w;
-      } else {
-        weight_all += w;
-      }
+    } else {
+      for (const Event& e : m_events) weight_all += a.size[u(a.next(e.state, e.bit))] * e.weight;
     }
     auto add = [&](const Histogram& h, std::uint64_t weight) {
       if (weight == 0) return;
-      for (const auto& [group, count] : h) tile.accesses[group] += static_cast<double>(count * weight);
+      for (std::size_t i = h.begin; i < h.end; ++i) {
+        tile.accesses.add(m_pool[i].first, static_cast<double>(m_pool[i].second * weight));
+      }
     };
     add(all, weight_all);
     for (const Transfer& t : transfers) {
@@ -426,6 +501,11 @@ bool closed_form_applies(const NestShape& shape) {
     if (shape.boundary[u(l)]) return false;
     const bool innermost_of_block = l == 0 || !shape.spatial(l - 1);
     if (innermost_of_block && l > 0 && !shape.boundary[u(l - 1)]) return false;
+    if (shape.master[u(l)]) {
+      int inner = l;
+      while (inner > 0 && shape.spatial(inner - 1)) --inner;
+      if (l - inner + 1 > static_cast<int>(2 * k_max_dims)) return false;
+    }
   }
   return true;
 }

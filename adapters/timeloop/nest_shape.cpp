@@ -25,10 +25,14 @@ Projection::Projection(const Problem& problem) : m_problem(problem) {
 std::vector<BoxSet> Projection::project(const DimPoint& low, const DimPoint& high) const {
   std::vector<BoxSet> out;
   out.reserve(m_ranks.size());
-  for (std::size_t p = 0; p < m_ranks.size(); ++p) {
-    const auto& ds = m_problem.shape.data_spaces[p];
-    Box b;
-    for (std::size_t r = 0; r < ds.projection.size(); ++r) {
+  for (std::size_t p = 0; p < m_ranks.size(); ++p) out.emplace_back(m_ranks[p], box(low, high, p));
+  return out;
+}
+
+Box Projection::box(const DimPoint& low, const DimPoint& high, std::size_t p) const {
+  const auto& ds = m_problem.shape.data_spaces[p];
+  Box b;
+  for (std::size_t r = 0; r < ds.projection.size(); ++r) {
       std::int64_t lo = 0, hi = 0;
       for (const auto& t : ds.projection[r]) {
         const std::int64_t l = low[u(t.dimension)], h = high[u(t.dimension)];
@@ -48,10 +52,8 @@ std::vector<BoxSet> Projection::project(const DimPoint& low, const DimPoint& hig
       }
       b.lo[r] = lo;
       b.hi[r] = hi + 1;
-    }
-    out.emplace_back(m_ranks[p], b);
   }
-  return out;
+  return b;
 }
 
 Point Projection::corner(const DimPoint& at, std::size_t p) const {
@@ -114,28 +116,29 @@ NestShape::NestShape(const LoopNest& nest_in, const Projection& projection) : ne
     }
     fanout[u(i)] = fanout_x[u(i)] * fanout_y[u(i)];
   }
-  vector_strides.assign(u(n), std::vector<std::int64_t>(num_dims, 1));
-  mold_high.assign(u(n), std::vector<std::int64_t>(num_dims, 0));
-  mold_high_residual.assign(u(n), std::vector<std::int64_t>(num_dims, 0));
-  std::vector<std::int64_t> scale(num_dims, 1), scale_residual(num_dims, 1);
+  strides.assign(u(n) * num_dims, 1);
+  highs.assign(u(n) * num_dims, 0);
+  highs_residual.assign(u(n) * num_dims, 0);
+  std::array<std::int64_t, k_max_dims> scale{}, scale_residual{};
+  scale.fill(1);
+  scale_residual.fill(1);
   for (int i = 0; i < n; ++i) {
     const auto& l = loop(i);
     const auto d = u(l.dim);
-    vector_strides[u(i)] = scale;
+    std::copy(scale.begin(), scale.begin() + static_cast<std::ptrdiff_t>(num_dims), strides.begin() + static_cast<std::ptrdiff_t>(u(i) * num_dims));
     scale_residual[d] += scale[d] * (l.residual_end - 1);
     scale[d] *= l.end;
     for (std::size_t k = 0; k < num_dims; ++k) {
-      mold_high[u(i)][k] = scale[k] - 1;
-      mold_high_residual[u(i)][k] = scale_residual[k] - 1;
+      highs[u(i) * num_dims + k] = scale[k] - 1;
+      highs_residual[u(i) * num_dims + k] = scale_residual[k] - 1;
     }
     if (l.end != l.residual_end) imperfect = true;
   }
   mold.assign(u(n) * num_ds, Box{});
   for (int l = 0; l < n; ++l) {
-    DimPoint low{}, high{};
-    for (std::size_t d = 0; d < num_dims; ++d) high[d] = mold_high[u(l)][d];
-    const std::vector<BoxSet> w = projection.project(low, high);
-    for (std::size_t p = 0; p < num_ds; ++p) mold[u(l) * num_ds + p] = w[p].empty() ? Box{} : w[p].boxes().front();
+    DimPoint low{}, top{};
+    for (std::size_t d = 0; d < num_dims; ++d) top[d] = highs[u(l) * num_dims + d];
+    for (std::size_t p = 0; p < num_ds; ++p) mold[u(l) * num_ds + p] = projection.box(low, top, p);
   }
 }
 

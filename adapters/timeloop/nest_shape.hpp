@@ -23,6 +23,7 @@ class Projection {
   int rank(std::size_t p) const { return m_ranks[p]; }
   // The box each data space's points take when the iteration space spans [low, high] (inclusive).
   std::vector<BoxSet> project(const DimPoint& low, const DimPoint& high) const;
+  Box box(const DimPoint& low, const DimPoint& high, std::size_t p) const;  // project()[p]'s box
   // The corner of project(at, at)[p] (low == high, so both coefficient signs give the same sum).
   Point corner(const DimPoint& at, std::size_t p) const;
   // corner() of `steps` units along dimension `dim` (the projection is linear).
@@ -47,10 +48,14 @@ struct NestShape {
   std::vector<bool> boundary;                    // outermost loop of a storage level
   std::vector<std::size_t> storage_level;
   std::vector<std::uint64_t> fanout, fanout_x, fanout_y;  // a master's block (0 for its inner loops)
-  std::vector<std::vector<std::int64_t>> vector_strides;  // per level, per dimension
-  std::vector<std::vector<std::int64_t>> mold_high, mold_high_residual;  // per level, per dimension
+  // [level * num_dims + dim]: iterations of `dim` the loops below the level span (the level's
+  // stride along dim), and the highest index its working set reaches, without and with residuals.
+  std::vector<std::int64_t> strides, highs, highs_residual;
   std::vector<Box> mold;  // [level * num_ds + p]: the level's working set at the origin
 
+  std::int64_t stride(int level, int dim) const { return strides[at(level, dim)]; }
+  std::int64_t high(int level, int dim) const { return highs[at(level, dim)]; }
+  std::int64_t high_residual(int level, int dim) const { return highs_residual[at(level, dim)]; }
   bool spatial(int level) const { return nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
   const Loop& loop(int level) const { return nest.loops[static_cast<std::size_t>(level)]; }
   int num_loops() const { return static_cast<int>(nest.loops.size()); }
@@ -58,6 +63,11 @@ struct NestShape {
   // the mapped one, whichever is larger, along each axis.
   std::uint64_t grid_width(int level) const;
   std::uint64_t grid_height(int level) const;
+
+ private:
+  std::size_t at(int level, int dim) const {
+    return static_cast<std::size_t>(level) * num_dims + static_cast<std::size_t>(dim);
+  }
 };
 
 }  // namespace claimcheck::timeloop

@@ -4,11 +4,18 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "adapters/timeloop/nest_analysis.hpp"
 
 namespace claimcheck::timeloop {
+
+inline void PrintTo(const MulticastAccesses& m, std::ostream* os) {
+  *os << "{";
+  for (const auto& [factor, words] : m) *os << " " << factor << ": " << words;
+  *os << " }";
+}
 
 inline void expect_same_analysis(const NestAnalysis& fast, const NestAnalysis& sets, const std::string& what) {
   EXPECT_EQ(fast.compute_accesses, sets.compute_accesses) << what;
