@@ -40,31 +40,33 @@ double weighted_of(const MulticastAccesses& m) {
 
 std::uint64_t to_count(double v) { return v <= 0 ? 0 : static_cast<std::uint64_t>(v); }
 
-std::vector<LevelTile> collapse(const std::vector<LoopTile>& tiles, std::size_t num_levels,
-                                const std::vector<bool>& keep, bool read_write) {
-  std::vector<LevelTile> out;
-  std::size_t processed = 0;
+// Collapses data space p's loop tiles into one tile per storage level, written to `out` (one per
+// level, default-initialised).
+void collapse(const std::vector<LoopTile>& tiles, const std::vector<LevelMapping>& levels, std::size_t p,
+              bool read_write, LevelTile* out) {
+  const std::size_t num_levels = levels.size();
+  auto keep = [&](std::size_t s) { return static_cast<bool>(levels[s].keep[p]); };
+  std::size_t processed = 0, made = 0;
   const std::size_t total = tiles.size();
-  while (processed < total) {
+  while (processed < total && made < num_levels) {
     std::size_t boundary = processed;
     while (!tiles[boundary].is_boundary && boundary < total - 1) ++boundary;
     const LoopTile& inner = tiles[processed];
     const LoopTile& outer = tiles[boundary];
-    LevelTile c;
+    LevelTile& c = out[made];
     c.size = outer.size;
     c.accesses = inner.accesses;
     c.content_accesses = total_of(inner.accesses);
     c.link_transfers = inner.link_transfers;
     c.replication_factor = outer.replication_factor;
     c.fanout = inner.fanout;
-    if (!out.empty()) {
-      out.back().partition_fraction_denominator = inner.is_master_spatial ? inner.size : out.back().size;
+    if (made > 0) {
+      out[made - 1].partition_fraction_denominator = inner.is_master_spatial ? inner.size : out[made - 1].size;
     }
-    out.push_back(std::move(c));
+    ++made;
     processed = boundary + 1;
   }
-  out.resize(num_levels);
-  const int n = static_cast<int>(out.size());
+  const int n = static_cast<int>(num_levels);
   auto u = [](int i) { return static_cast<std::size_t>(i); };
   auto next_outer = [&](int cur) {
     int o = cur + 1;
@@ -93,7 +95,7 @@ std::vector<LevelTile> collapse(const std::vector<LoopTile>& tiles, std::size_t 
   // Bypassed levels: their children's traffic goes to the next kept level above.
   for (int cur = 0; cur < n; ++cur) {
     auto& t = out[u(cur)];
-    if (t.size == 0 || keep[u(cur)]) continue;
+    if (t.size == 0 || keep(u(cur))) continue;
     const int o = next_outer(cur);
     if (o == n) {
       t.size = 0;
@@ -118,7 +120,7 @@ std::vector<LevelTile> collapse(const std::vector<LoopTile>& tiles, std::size_t 
   }
   for (int cur = n - 1; cur >= 0; --cur) {
     auto& t = out[u(cur)];
-    if (!keep[u(cur)]) {
+    if (!keep(u(cur))) {
       t.size = 0;
       t.accesses.clear();
       t.link_transfers = 0;
@@ -157,7 +159,6 @@ std::vector<LevelTile> collapse(const std::vector<LoopTile>& tiles, std::size_t 
       t.temporal_reductions = 0;
     }
   }
-  return out;
 }
 
 std::string fmt_double(double v) {
@@ -299,24 +300,25 @@ Evaluation evaluate(const Spec& spec, const NestResult& analysed) {
                                                                  static_cast<double>(na.compute_replication)));
   const std::uint64_t compute_cycles = a.cycles;
 
-  // Per data space tiles per level.
-  std::vector<std::vector<LevelTile>> tiles(num_ds);
+  // Per data space tiles per level: tiles[p * num_levels + s].
+  std::vector<LevelTile> tiles(num_ds * num_levels);
   for (std::size_t p = 0; p < num_ds; ++p) {
-    std::vector<bool> keep(num_levels);
-    for (std::size_t s = 0; s < num_levels; ++s) keep[s] = spec.mapping.levels[s].keep[p];
-    tiles[p] = collapse(na.tiles[p], num_levels, keep, shape.data_spaces[p].read_write);
+    collapse(na.tiles[p], spec.mapping.levels, p, shape.data_spaces[p].read_write, &tiles[p * num_levels]);
   }
 
   // Storage levels.
+  r.storage.reserve(num_levels);
+  std::vector<double> read_bw(num_ds), write_bw(num_ds);
   for (std::size_t s = 0; s < num_levels; ++s) {
     const auto& spec_s = arch.storage[s];
     const auto& en = spec.energy.storage[s];
     StorageStats st;
     st.name = spec_s.name;
+    st.data_spaces.reserve(num_ds);
     std::uint64_t total_capacity = 0;
     std::uint64_t max_instances = 0;
     for (std::size_t p = 0; p < num_ds; ++p) {
-      const LevelTile& t = tiles[p][s];
+      const LevelTile& t = tiles[p * num_levels + s];
       DataSpaceStats d;
       d.name = shape.data_spaces[p].name;
       d.keep = spec.mapping.levels[s].keep[p];
@@ -364,7 +366,6 @@ Evaluation evaluate(const Spec& spec, const NestResult& analysed) {
     const std::uint64_t xy = x_exp[s] * y_exp[s];
     const std::uint64_t clusters = std::min(xy, spec_s.instances / spec_s.cluster_size);
     double total_read = 0, total_write = 0;
-    std::vector<double> read_bw(num_ds), write_bw(num_ds);
     for (std::size_t p = 0; p < num_ds; ++p) {
       auto& d = st.data_spaces[p];
       d.utilized_clusters = clusters;

@@ -1,12 +1,11 @@
 #pragma once
-// Working sets and data movement of a loop nest, following Timeloop v3.0.3's nest analysis:
-// the nest is walked recursively; each temporal loop runs its first iteration, one iteration
-// standing for the middle ones (scaled by their count) and, with residual factors, its last
-// ones; each spatial block simulates its first instance and extrapolates the others by
-// translation. Deltas between consecutive working sets give the accesses each level serves;
-// equal deltas across spatial instances are multicast; equal deltas at neighbours a step
-// earlier are link transfers. A spatial block that recurs with every state below it in the same
-// configuration relative to its position is replayed from a record instead of walked again.
+// Working sets and data movement of a loop nest, following Timeloop v3.0.3's nest analysis. Two
+// procedures give the same analysis: the point-set walk (nest_walk.hpp, Timeloop's own procedure,
+// also the one for residual factors) and, for perfect factors, its closed form
+// (nest_closed_form.hpp), whose work does not double per temporal loop. Files:
+//   nest_shape.*        what both derive from the nest's structure alone
+//   nest_walk.*         the walk, and the limits on the work it may take
+//   nest_closed_form.*  the closed form
 
 #include <array>
 #include <cstdint>

@@ -126,8 +126,6 @@ class ClosedForm {
   DeltaAutomaton m_auto;
   std::vector<int> m_end;               // [k * states + state]: state after 2^k - 1 calls (-1: not yet known)
   std::vector<std::uint64_t> m_weight;  // [k * states + state]: weight of runs of 2^k - 1 calls
-  std::vector<std::uint64_t> m_event;   // [state * bits + bit]
-  std::vector<Event> m_events;
   std::vector<Point> m_offsets;         // per instance of a spatial block
   std::vector<char> m_used;             // per instance: served by a neighbour
   std::vector<std::uint32_t> m_count;   // counting table for grouping offsets
@@ -187,11 +185,12 @@ class ClosedForm {
     }
   }
 
-  // Fills m_events with the transitions of all calls after the first, grouped by (state before,
-  // bit), each with the total weight of the calls it stands for. The calls after the first are
-  // R(K) from state 0, where R(k) = R(k - 1), bit k - 1, R(k - 1), the second half weighted by
-  // bit k - 1's multiplier.
-  void collect_events(std::size_t first_bit) {
+  // Visits the transitions of all calls after the first as (state before, bit, weight): the
+  // total weight of the calls a transition stands for (a pair may be visited more than once; the
+  // weights add). The calls after the first are R(K) from state 0, where
+  // R(k) = R(k - 1), bit k - 1, R(k - 1), the second half weighted by bit k - 1's multiplier.
+  template <class Visit>
+  void for_each_event(std::size_t first_bit, Visit&& visit) {
     const DeltaAutomaton& a = m_auto;
     const int k_bits = a.bits();
     const int s_count = a.states();
@@ -204,8 +203,8 @@ class ClosedForm {
       if (e < 0) e = self(self, k - 1, a.next(self(self, k - 1, s), k - 1));
       return e;
     };
+    // Weight with which R(k) runs from each state.
     m_weight.assign(u(k_bits + 1) * u(s_count), 0);
-    m_event.assign(u(s_count) * u(k_bits), 0);
     m_weight[at(k_bits, 0)] = 1;
     for (int k = k_bits; k >= 1; --k) {
       const std::uint64_t m = m_bit_multiplier[first_bit + u(k - 1)];
@@ -213,16 +212,9 @@ class ClosedForm {
         const std::uint64_t w = m_weight[at(k, s)];
         if (w == 0) continue;
         const int before = end_state(end_state, k - 1, s);
-        m_event[u(before) * u(k_bits) + u(k - 1)] += w * m;
+        visit(before, k - 1, w * m);
         m_weight[at(k - 1, s)] += w;
         m_weight[at(k - 1, a.next(before, k - 1))] += w * m;
-      }
-    }
-    m_events.clear();
-    for (int s = 0; s < s_count; ++s) {
-      for (int j = 0; j < k_bits; ++j) {
-        const std::uint64_t w = m_event[u(s) * u(k_bits) + u(j)];
-        if (w != 0) m_events.push_back({s, j, w});
       }
     }
   }
@@ -231,10 +223,11 @@ class ClosedForm {
   std::uint64_t temporal_total(int level, std::size_t p) {
     const std::size_t first_bit = first_bit_above(level);
     build_automaton(level, p, first_bit);
-    collect_events(first_bit);
     const DeltaAutomaton& a = m_auto;
     std::uint64_t total = a.size[0];  // the first call sends its whole working set
-    for (const Event& e : m_events) total += e.weight * a.size[u(a.next(e.state, e.bit))];
+    for_each_event(first_bit, [&](int state, int bit, std::uint64_t weight) {
+      total += weight * a.size[u(a.next(state, bit))];
+    });
     return total;
   }
 
@@ -430,7 +423,6 @@ class ClosedForm {
 
     const std::size_t first_bit = first_bit_above(child);
     build_automaton(child, p, first_bit);
-    collect_events(first_bit);
     const DeltaAutomaton& a = m_auto;
     std::uint64_t weight_all = a.size[0];  // the first call: no previous deltas
     std::vector<Transfer>& transfers = m_transfers;
@@ -442,11 +434,12 @@ class ClosedForm {
       std::vector<Point>& relation = m_relation;
       known.assign(u(s_count) * u(s_count), 0);
       relation.resize(u(s_count) * u(s_count));
-      for (const Event& e : m_events) {
+      for_each_event(first_bit, [&](int state, int bit, std::uint64_t weight) {
+        const Event e{state, bit, weight};
         const int after = a.next(e.state, e.bit);
         const std::uint64_t size = a.size[u(after)];
         const std::uint64_t w = size * e.weight;
-        if (size == 0) continue;
+        if (size == 0) return;
         const std::size_t pair = u(e.state) * u(s_count) + u(after);
         if (a.size[u(e.state)] == size && known[pair] == 0) {
           // The current delta equals the previous one moved by `shift` (relative to their calls'
@@ -461,7 +454,7 @@ class ClosedForm {
         }
         if (a.size[u(e.state)] != size || known[pair] != 2) {
           weight_all += w;
-          continue;
+          return;
         }
         // The calls are a step apart.
         Point shift = relation[pair];
@@ -474,9 +467,11 @@ class ClosedForm {
           it = transfers.end() - 1;
         }
         (it->chosen ? it->weight : weight_all) += w;
-      }
+      });
     } else {
-      for (const Event& e : m_events) weight_all += a.size[u(a.next(e.state, e.bit))] * e.weight;
+      for_each_event(first_bit, [&](int state, int bit, std::uint64_t weight) {
+        weight_all += a.size[u(a.next(state, bit))] * weight;
+      });
     }
     auto add = [&](const Histogram& h, std::uint64_t weight) {
       if (weight == 0) return;
