@@ -1,6 +1,7 @@
 #include "adapters/timeloop/nest_analysis.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "adapters/timeloop/nest_closed_form.hpp"
 #include "adapters/timeloop/nest_shape.hpp"
@@ -35,7 +36,17 @@ bool MulticastAccesses::operator==(const MulticastAccesses& other) const {
 LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const Mapping& mapping) {
   LoopNest nest;
   const std::size_t num_dims = problem.shape.dimensions.size();
-  for (std::size_t s = 0; s < arch.storage.size(); ++s) {
+  const std::size_t num_ds = problem.shape.data_spaces.size();
+  const std::size_t levels = arch.storage.size();
+  nest.num_data_spaces = num_ds;
+  nest.loops.reserve(levels * 2 * num_dims);
+  nest.storage_boundaries.reserve(levels);
+  nest.physical_fanout_x.reserve(levels);
+  nest.physical_fanout_y.reserve(levels);
+  for (auto* switches : {&nest.no_multicast, &nest.no_temporal_reuse, &nest.no_link_transfer}) {
+    switches->reserve(levels * num_ds);
+  }
+  for (std::size_t s = 0; s < levels; ++s) {
     const auto& lm = mapping.levels[s];
     const std::uint64_t in_x = s == 0 ? arch.arithmetic.mesh_x : arch.storage[s - 1].mesh_x;
     const std::uint64_t in_y = s == 0 ? arch.arithmetic.mesh_y : arch.storage[s - 1].mesh_y;
@@ -61,9 +72,11 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
     }
     if (added == 0) nest.loops.push_back({static_cast<int>(num_dims) - 1, 1, 1, LoopSpace::time});
     nest.storage_boundaries.push_back(nest.loops.size() - 1);
-    nest.no_multicast.push_back(lm.no_multicast);
-    nest.no_temporal_reuse.push_back(lm.no_temporal_reuse);
-    nest.no_link_transfer.push_back(lm.no_link_transfer);
+    for (std::size_t p = 0; p < num_ds; ++p) {
+      nest.no_multicast.push_back(lm.no_multicast[p]);
+      nest.no_temporal_reuse.push_back(lm.no_temporal_reuse[p]);
+      nest.no_link_transfer.push_back(lm.no_link_transfer[p]);
+    }
   }
   return nest;
 }
@@ -77,7 +90,9 @@ NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool poi
   if (nest.loops.empty()) return out;
   out.unsupported = beyond_limits(shape, limits);
   if (!out.unsupported.empty()) return out;
-  if (!point_sets && closed_form_applies(shape)) return analyze_closed_form(shape, projection);
+  if (!point_sets && closed_form_applies(shape)) {
+    if (auto closed = analyze_closed_form(shape, projection)) return std::move(*closed);
+  }
   return walk_nest(shape, projection, limits);
 }
 

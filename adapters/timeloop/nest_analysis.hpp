@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,11 +32,16 @@ struct Loop {
 struct LoopNest {
   std::vector<Loop> loops;                       // innermost first
   std::vector<std::size_t> storage_boundaries;   // per storage level: index of its outermost loop
-  std::vector<std::vector<bool>> no_multicast;   // per storage level, per data space
-  std::vector<std::vector<bool>> no_temporal_reuse;
-  std::vector<std::vector<bool>> no_link_transfer;
+  std::size_t num_data_spaces = 0;
+  // Per storage level and data space, at [level * num_data_spaces + data space] (see switches()).
+  std::vector<char> no_multicast, no_temporal_reuse, no_link_transfer;
   std::vector<std::uint64_t> physical_fanout_x;  // per storage level
   std::vector<std::uint64_t> physical_fanout_y;
+
+  // One storage level's row of no_multicast, no_temporal_reuse or no_link_transfer.
+  std::span<const char> switches(const std::vector<char>& all, std::size_t level) const {
+    return {all.data() + level * num_data_spaces, num_data_spaces};
+  }
 };
 
 // Words delivered per multicast factor, by increasing factor. Most tiles have one or two factors,

@@ -6,6 +6,7 @@ namespace claimcheck::timeloop {
 namespace {
 
 std::size_t u(int i) { return static_cast<std::size_t>(i); }
+std::size_t u64(std::int64_t i) { return static_cast<std::size_t>(i); }
 
 std::uint64_t box_points(const Box& b, int rank) {
   std::uint64_t n = 1;
@@ -61,7 +62,14 @@ struct Histogram {
 
 class ClosedForm {
  public:
-  ClosedForm(const NestShape& shape, const Projection& projection) : m_shape(shape), m_proj(projection) {
+  // The analysis of `shape`'s nest. A ClosedForm only keeps scratch buffers between runs (each
+  // run overwrites what it reads), so that one per thread makes runs allocation-free once warm.
+  std::optional<NestAnalysis> run(const NestShape& shape, const Projection& projection) {
+    m_shape = &shape;
+    m_proj = &projection;
+    m_bit_level.clear();
+    m_bit_multiplier.clear();
+    m_bit_stride.clear();
     const int n = shape.num_loops();
     for (int l = 0; l < n; ++l) {
       if (shape.spatial(l) || shape.loop(l).end < 2) continue;
@@ -71,37 +79,39 @@ class ClosedForm {
         m_bit_stride.push_back(projection.along(shape.loop(l).dim, shape.stride(l, shape.loop(l).dim), p));
       }
     }
+    return analyse();
   }
 
-  NestAnalysis run() {
+ private:
+  std::optional<NestAnalysis> analyse() {
     NestAnalysis out;
-    const int n = m_shape.num_loops();
-    const std::size_t num_ds = m_shape.num_ds;
+    const int n = m_shape->num_loops();
+    const std::size_t num_ds = m_shape->num_ds;
     out.imperfect = false;
     if (n == 0) return out;
     std::uint64_t iterations = 1;
     for (int l = 0; l < n; ++l) {
-      if (!m_shape.spatial(l)) iterations *= static_cast<std::uint64_t>(m_shape.loop(l).end);
+      if (!m_shape->spatial(l)) iterations *= static_cast<std::uint64_t>(m_shape->loop(l).end);
     }
     out.max_temporal_iterations = iterations;
     out.tiles.assign(num_ds, {});
     for (auto& t : out.tiles) t.reserve(u(n));
     for (int l = 0; l < n; ++l) {
-      if (m_shape.spatial(l) && !m_shape.master[u(l)]) continue;
-      const bool track_size = m_shape.boundary[u(l)] || m_shape.master[u(l)];
+      if (m_shape->spatial(l) && !m_shape->master[u(l)]) continue;
+      const bool track_size = m_shape->boundary[u(l)] || m_shape->master[u(l)];
       for (std::size_t p = 0; p < num_ds; ++p) {
         LoopTile& t = out.tiles[p].emplace_back();
-        if (track_size) t.size = box_points(m_shape.mold[u(l) * num_ds + p], m_proj.rank(p));
-        t.replication_factor = m_shape.num_spatial_elems[u(l)];
-        t.fanout = m_shape.fanout[u(l)];
-        t.is_boundary = m_shape.boundary[u(l)];
-        t.is_master_spatial = m_shape.master[u(l)];
-        if (l == 0 && !m_shape.spatial(0)) {
+        if (track_size) t.size = box_points(m_shape->mold[u(l) * num_ds + p], m_proj->rank(p));
+        t.replication_factor = m_shape->num_spatial_elems[u(l)];
+        t.fanout = m_shape->fanout[u(l)];
+        t.is_boundary = m_shape->boundary[u(l)];
+        t.is_master_spatial = m_shape->master[u(l)];
+        if (l == 0 && !m_shape->spatial(0)) {
           t.accesses.add(1, static_cast<double>(iterations));
-        } else if (!m_shape.spatial(l) && m_shape.boundary[u(l - 1)]) {
+        } else if (!m_shape->spatial(l) && m_shape->boundary[u(l - 1)]) {
           t.accesses.add(1, static_cast<double>(temporal_total(l - 1, p)));
-        } else if (m_shape.master[u(l)]) {
-          spatial_block(l, p, t);
+        } else if (m_shape->master[u(l)]) {
+          if (!spatial_block(l, p, t)) return std::nullopt;
         }
       }
     }
@@ -109,14 +119,13 @@ class ClosedForm {
     // instances each compute once per call. Both total the temporal iterations.
     out.compute_accesses = static_cast<double>(iterations);
     int first = 0;
-    while (m_shape.spatial(first) && !m_shape.master[u(first)]) ++first;
-    out.compute_replication = m_shape.num_spatial_elems[u(first)] * m_shape.fanout[u(first)];
+    while (m_shape->spatial(first) && !m_shape->master[u(first)]) ++first;
+    out.compute_replication = m_shape->num_spatial_elems[u(first)] * m_shape->fanout[u(first)];
     return out;
   }
 
- private:
-  const NestShape& m_shape;
-  const Projection& m_proj;
+  const NestShape* m_shape = nullptr;
+  const Projection* m_proj = nullptr;
   // The temporal loops with more than one iteration, innermost first: the bits of every level's
   // calls are those above it.
   std::vector<int> m_bit_level;
@@ -125,14 +134,21 @@ class ClosedForm {
   // Scratch, reused.
   DeltaAutomaton m_auto;
   std::vector<int> m_end;               // [k * states + state]: state after 2^k - 1 calls (-1: not yet known)
-  std::vector<std::uint64_t> m_weight;  // [k * states + state]: weight of runs of 2^k - 1 calls
-  std::vector<Point> m_offsets;         // per instance of a spatial block
+  std::vector<std::pair<int, std::uint64_t>> m_runs_from, m_runs_next;  // (state, weight) of runs of R(k)
+  // A spatial block, for one data space (see block_keys).
+  std::vector<std::int64_t> m_key;      // per instance: its offset's key
+  std::uint64_t m_key_cells = 0;        // keys are below this
+  Point m_extent{};                     // per axis: the offsets' extent
+  Point m_radix{};                      // per axis: its weight in a key
+  std::vector<Point> m_unit;            // per loop of the block: the offset of one step
+  std::vector<std::int64_t> m_step;     // per loop: the key of one step
+  std::vector<std::int64_t> m_carry;    // per loop: the key step raising the next loop, this and those below rolled over
+  std::vector<std::int64_t> m_digit;    // per loop: its index
   std::vector<char> m_used;             // per instance: served by a neighbour
-  std::vector<std::uint32_t> m_count;   // counting table for grouping offsets
-  std::vector<std::uint64_t> m_keys;    // per grouped instance: its table cell
+  std::vector<std::uint32_t> m_count;   // counting table for grouping keys
+  std::vector<std::int64_t> m_sorted;   // keys, sorted to group them
   std::vector<std::uint64_t> m_runs;    // group sizes
   std::vector<std::pair<std::uint64_t, std::uint64_t>> m_pool;  // histograms
-  std::vector<const Point*> m_sorted;
   std::vector<char> m_known;      // per (shape before, shape after): whether their relation is known
   std::vector<Point> m_relation;  // per (shape before, shape after): the shift making them equal
 
@@ -146,7 +162,7 @@ class ClosedForm {
   // point per call, never subtracted) along the bits from `first_bit` on.
   void build_automaton(int level, std::size_t p, std::size_t first_bit) {
     DeltaAutomaton& a = m_auto;
-    a.rank = m_proj.rank(p);
+    a.rank = m_proj->rank(p);
     a.cls.clear();
     a.class_step.clear();
     a.size.clear();
@@ -155,12 +171,12 @@ class ClosedForm {
       a.mold = Box{};
       for (int r = 0; r < a.rank; ++r) a.mold.hi[r] = 1;
     } else {
-      a.no_reuse = m_shape.nest.no_temporal_reuse[m_shape.storage_level[u(level)]][p];
-      a.mold = m_shape.mold[u(level) * m_shape.num_ds + p];
+      a.no_reuse = m_shape->nest.switches(m_shape->nest.no_temporal_reuse, m_shape->storage_level[u(level)])[p];
+      a.mold = m_shape->mold[u(level) * m_shape->num_ds + p];
     }
     const std::uint64_t whole = box_points(a.mold, a.rank);
     a.size.push_back(whole);
-    const std::size_t num_ds = m_shape.num_ds;
+    const std::size_t num_ds = m_shape->num_ds;
     Point below{};  // sum of the strides of the bits below
     for (std::size_t g = first_bit; g < m_bit_level.size(); ++g) {
       const Point& stride = m_bit_stride[g * num_ds + p];
@@ -203,19 +219,30 @@ class ClosedForm {
       if (e < 0) e = self(self, k - 1, a.next(self(self, k - 1, s), k - 1));
       return e;
     };
-    // Weight with which R(k) runs from each state.
-    m_weight.assign(u(k_bits + 1) * u(s_count), 0);
-    m_weight[at(k_bits, 0)] = 1;
+    // The states R(k) runs from, with the weight of those runs (a short list: most automata
+    // reach few states).
+    std::vector<std::pair<int, std::uint64_t>>& runs = m_runs_from;
+    std::vector<std::pair<int, std::uint64_t>>& next_runs = m_runs_next;
+    runs.assign(1, {0, 1});
+    auto add = [&](int state, std::uint64_t weight) {
+      for (auto& [s, w] : next_runs) {
+        if (s == state) {
+          w += weight;
+          return;
+        }
+      }
+      next_runs.emplace_back(state, weight);
+    };
     for (int k = k_bits; k >= 1; --k) {
       const std::uint64_t m = m_bit_multiplier[first_bit + u(k - 1)];
-      for (int s = 0; s < s_count; ++s) {
-        const std::uint64_t w = m_weight[at(k, s)];
-        if (w == 0) continue;
+      next_runs.clear();
+      for (const auto& [s, w] : runs) {
         const int before = end_state(end_state, k - 1, s);
         visit(before, k - 1, w * m);
-        m_weight[at(k - 1, s)] += w;
-        m_weight[at(k - 1, a.next(before, k - 1))] += w * m;
+        add(s, w);
+        add(a.next(before, k - 1), w * m);
       }
+      std::swap(runs, next_runs);
     }
   }
 
@@ -254,22 +281,13 @@ class ClosedForm {
   }
 
   // Appends to the pool the group sizes of equal offsets among the block's instances not marked
-  // in m_used (when `skip_used`).
-  Histogram group_sizes(bool skip_used, int rank, bool no_multicast) {
+  // in m_used (when `skip_used`). Equal offsets have equal keys.
+  Histogram group_sizes(bool skip_used, bool no_multicast) {
     Histogram h;
     h.begin = m_pool.size();
-    const std::size_t n = m_offsets.size();
-    std::size_t selected = 0;
-    Point lo{}, hi{};
-    for (std::size_t i = 0; i < n; ++i) {
-      if (skip_used && m_used[i]) continue;
-      const Point& o = m_offsets[i];
-      for (int r = 0; r < rank; ++r) {
-        lo[u(r)] = selected == 0 ? o[u(r)] : std::min(lo[u(r)], o[u(r)]);
-        hi[u(r)] = selected == 0 ? o[u(r)] : std::max(hi[u(r)], o[u(r)]);
-      }
-      ++selected;
-    }
+    const std::size_t n = m_key.size();
+    std::uint64_t selected = n;
+    if (skip_used) selected -= static_cast<std::uint64_t>(std::count(m_used.begin(), m_used.end(), 1));
     if (no_multicast) {
       m_pool.emplace_back(1, selected);
       h.end = m_pool.size();
@@ -277,43 +295,27 @@ class ClosedForm {
       return h;
     }
     m_runs.clear();
-    const std::uint64_t limit = 4 * selected + 1024;
-    std::uint64_t cells = 1;
-    std::array<std::uint64_t, k_max_rank> radix{};
-    for (int r = 0; r < rank && cells <= limit; ++r) {
-      radix[u(r)] = cells;
-      cells *= static_cast<std::uint64_t>(hi[u(r)] - lo[u(r)]) + 1;
-    }
-    if (cells <= limit) {
-      m_count.assign(cells, 0);
-      m_keys.clear();
+    if (m_key_cells <= 4 * selected + 16) {
+      // Dense keys: counted in a table.
+      m_count.assign(m_key_cells, 0);
       for (std::size_t i = 0; i < n; ++i) {
-        if (skip_used && m_used[i]) continue;
-        std::uint64_t key = 0;
-        for (int r = 0; r < rank; ++r) key += static_cast<std::uint64_t>(m_offsets[i][u(r)] - lo[u(r)]) * radix[u(r)];
-        m_keys.push_back(key);
-        ++m_count[key];
+        if (!skip_used || !m_used[i]) ++m_count[u64(m_key[i])];
       }
-      for (const std::uint64_t k : m_keys) {
-        if (m_count[k] == 0) continue;
-        m_runs.push_back(m_count[k]);
-        m_count[k] = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t& c = m_count[u64(m_key[i])];
+        if (c == 0) continue;
+        m_runs.push_back(c);
+        c = 0;
       }
     } else {
       m_sorted.clear();
       for (std::size_t i = 0; i < n; ++i) {
-        if (!skip_used || !m_used[i]) m_sorted.push_back(&m_offsets[i]);
+        if (!skip_used || !m_used[i]) m_sorted.push_back(m_key[i]);
       }
-      auto less = [rank](const Point* a, const Point* b) {
-        for (int r = 0; r < rank; ++r) {
-          if ((*a)[u(r)] != (*b)[u(r)]) return (*a)[u(r)] < (*b)[u(r)];
-        }
-        return false;
-      };
-      std::sort(m_sorted.begin(), m_sorted.end(), less);
+      std::sort(m_sorted.begin(), m_sorted.end());
       for (std::size_t a = 0; a < m_sorted.size();) {
         std::size_t b = a + 1;
-        while (b < m_sorted.size() && !less(m_sorted[a], m_sorted[b])) ++b;
+        while (b < m_sorted.size() && m_sorted[b] == m_sorted[a]) ++b;
         m_runs.push_back(b - a);
         a = b;
       }
@@ -345,17 +347,18 @@ class ClosedForm {
   Transfer transfer(int master, int rank, bool no_multicast, std::uint64_t groups_all, const Point& shift) {
     Transfer t;
     t.shift = shift;
-    const std::uint64_t h_size = m_shape.grid_width(master);
-    const std::uint64_t v_size = m_shape.grid_height(master);
-    const std::uint64_t n = m_offsets.size();
+    const std::uint64_t h_size = m_shape->grid_width(master);
+    const std::uint64_t v_size = m_shape->grid_height(master);
+    const std::uint64_t n = m_key.size();
+    // Offsets differ by less than their extent along each axis, where keys differ exactly when
+    // offsets do.
+    std::int64_t want = 0;
+    for (int r = 0; r < rank; ++r) {
+      if (shift[u(r)] >= m_extent[u(r)] || -shift[u(r)] >= m_extent[u(r)]) return t;
+      want += shift[u(r)] * m_radix[u(r)];
+    }
     m_used.assign(n, 0);
-    auto match = [&](std::uint64_t cur, std::uint64_t nb) {
-      if (nb >= n) return false;
-      for (int r = 0; r < rank; ++r) {
-        if (m_offsets[nb][u(r)] - m_offsets[cur][u(r)] != shift[u(r)]) return false;
-      }
-      return true;
-    };
+    auto match = [&](std::uint64_t cur, std::uint64_t nb) { return nb < n && m_key[nb] - m_key[cur] == want; };
     for (std::uint64_t c = 0; c < n; ++c) {
       const std::uint64_t h = c % h_size, v = c / h_size;
       const bool hit = (v > 0 && match(c, c - h_size)) || (v + 1 < v_size && match(c, c + h_size)) ||
@@ -366,7 +369,7 @@ class ClosedForm {
       }
     }
     if (t.instances > 0) {
-      t.rest = group_sizes(true, rank, no_multicast);
+      t.rest = group_sizes(true, no_multicast);
       t.chosen = t.rest.groups < groups_all;
     }
     return t;
@@ -374,52 +377,83 @@ class ClosedForm {
 
   std::vector<Transfer> m_transfers;
 
+  // The keys of the offsets of data space p's deltas across the block of loops inner..master (an
+  // instance's index has the block's loops as digits, the innermost least significant; its offset
+  // is linear in them). A key is the offset from the lowest corner in a mixed radix of twice the
+  // extent along each axis, so that keys, and differences of keys within the extents, are equal
+  // exactly when the offsets or their differences are.
+  // False when the keys would not fit in 62 bits (then the nest is left to the walk).
+  bool block_keys(int inner, int master, std::size_t p) {
+    constexpr std::int64_t k_limit = std::int64_t{1} << 62;
+    const int rank = m_proj->rank(p);
+    const int loops = master - inner + 1;
+    m_unit.resize(u(loops));
+    Point lo{}, hi{};
+    for (int k = 0; k < loops; ++k) {
+      const Loop& lp = m_shape->loop(inner + k);
+      m_unit[u(k)] = m_proj->along(lp.dim, m_shape->stride(inner + k, lp.dim), p);
+      for (int r = 0; r < rank; ++r) {
+        std::int64_t reach = 0;
+        Point& side = m_unit[u(k)][u(r)] < 0 ? lo : hi;
+        if (__builtin_mul_overflow(m_unit[u(k)][u(r)], lp.end - 1, &reach) ||
+            __builtin_add_overflow(side[u(r)], reach, &side[u(r)]) || side[u(r)] > k_limit || side[u(r)] < -k_limit) {
+          return false;
+        }
+      }
+    }
+    std::int64_t radix = 1, top = 0;
+    for (int r = 0; r < rank; ++r) {
+      m_extent[u(r)] = hi[u(r)] - lo[u(r)] + 1;
+      m_radix[u(r)] = radix;
+      top += (m_extent[u(r)] - 1) * radix;
+      if (__builtin_mul_overflow(radix, 2 * m_extent[u(r)] - 1, &radix) || radix > k_limit) return false;
+    }
+    m_key_cells = static_cast<std::uint64_t>(top) + 1;
+    // Key steps: one digit up, and a digit up with those below it rolled over.
+    m_step.resize(u(loops));
+    m_carry.resize(u(loops));
+    for (int k = 0; k < loops; ++k) {
+      std::int64_t step = 0;
+      for (int r = 0; r < rank; ++r) step += m_unit[u(k)][u(r)] * m_radix[u(r)];
+      m_step[u(k)] = step;
+    }
+    std::int64_t rolled = 0;
+    for (int k = 0; k < loops; ++k) {
+      rolled += m_step[u(k)] * (m_shape->loop(inner + k).end - 1);
+      m_carry[u(k)] = (k + 1 < loops ? m_step[u(k + 1)] : 0) - rolled;
+    }
+    const std::uint64_t n = m_shape->fanout[u(master)];
+    m_key.resize(n);
+    m_digit.assign(u(loops), 0);
+    std::int64_t key = 0;
+    for (int r = 0; r < rank; ++r) key -= lo[u(r)] * m_radix[u(r)];
+    for (std::uint64_t i = 0; i < n; ++i) {
+      m_key[i] = key;
+      int k = 0;
+      while (k < loops && ++m_digit[u(k)] == m_shape->loop(inner + k).end) m_digit[u(k++)] = 0;
+      key += k == 0 ? m_step[0] : m_carry[u(k - 1)];
+    }
+    return true;
+  }
+
   // Multicast and neighbour transfers of the block whose master is `master`, for data space p:
   // every call's delta reaches each instance translated by the instance's offset (linear in its
   // spatial indices); equal deltas form one multicast, and a delta a grid neighbour held in the
   // previous call is taken from it when that saves parent accesses.
-  void spatial_block(int master, std::size_t p, LoopTile& tile) {
+  bool spatial_block(int master, std::size_t p, LoopTile& tile) {
     int inner = master;
-    while (inner > 0 && m_shape.spatial(inner - 1)) --inner;
+    while (inner > 0 && m_shape->spatial(inner - 1)) --inner;
     const int child = inner - 1;  // a storage level's outermost loop, or -1: the arithmetic
-    const int rank = m_proj.rank(p);
-    const std::size_t s = m_shape.storage_level[u(master)];
-    const bool no_multicast = m_shape.nest.no_multicast[s][p];
-    const auto& ignore = m_shape.nest.no_link_transfer[s];
+    const int rank = m_proj->rank(p);
+    const std::size_t s = m_shape->storage_level[u(master)];
+    const bool no_multicast = m_shape->nest.switches(m_shape->nest.no_multicast, s)[p];
+    const auto ignore = m_shape->nest.switches(m_shape->nest.no_link_transfer, s);
     // A level that ignores every data space never remembers its deltas.
     const bool links = !ignore[p] && !std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; });
 
-    // Offsets; an instance's index has the block's loops as digits, the innermost least significant.
-    const std::uint64_t n = m_shape.fanout[u(master)];
-    m_offsets.resize(n);
-    {
-      const int loops = master - inner + 1;
-      std::array<std::int64_t, 2 * k_max_dims> digit{};
-      std::array<Point, 2 * k_max_dims> unit{};  // a digit's step
-      std::array<Point, 2 * k_max_dims> carry{};  // the step that rolls a digit over and raises the next
-      for (int k = 0; k < loops; ++k) {
-        const Loop& lp = m_shape.loop(inner + k);
-        unit[u(k)] = m_proj.along(lp.dim, m_shape.stride(inner + k, lp.dim), p);
-      }
-      for (int k = 0; k < loops; ++k) {
-        Point c = k + 1 < loops ? unit[u(k + 1)] : Point{};
-        for (int j = 0; j <= k; ++j) {
-          const std::int64_t back = m_shape.loop(inner + j).end - 1;
-          for (int r = 0; r < rank; ++r) c[u(r)] -= unit[u(j)][u(r)] * back;
-        }
-        carry[u(k)] = c;
-      }
-      Point cur{};
-      for (std::uint64_t i = 0; i < n; ++i) {
-        m_offsets[i] = cur;
-        int k = 0;
-        while (k < loops && ++digit[u(k)] == m_shape.loop(inner + k).end) digit[u(k++)] = 0;
-        const Point& by = k == 0 ? unit[0] : carry[u(k - 1)];
-        for (int r = 0; r < rank; ++r) cur[u(r)] += by[u(r)];
-      }
-    }
+    if (!block_keys(inner, master, p)) return false;
     m_pool.clear();
-    const Histogram all = group_sizes(false, rank, no_multicast);
+    const Histogram all = group_sizes(false, no_multicast);
 
     const std::size_t first_bit = first_bit_above(child);
     build_automaton(child, p, first_bit);
@@ -484,6 +518,7 @@ class ClosedForm {
       add(t.rest, t.weight);
       tile.link_transfers += t.instances * t.weight;
     }
+    return true;
   }
 };
 
@@ -496,17 +531,13 @@ bool closed_form_applies(const NestShape& shape) {
     if (shape.boundary[u(l)]) return false;
     const bool innermost_of_block = l == 0 || !shape.spatial(l - 1);
     if (innermost_of_block && l > 0 && !shape.boundary[u(l - 1)]) return false;
-    if (shape.master[u(l)]) {
-      int inner = l;
-      while (inner > 0 && shape.spatial(inner - 1)) --inner;
-      if (l - inner + 1 > static_cast<int>(2 * k_max_dims)) return false;
-    }
   }
   return true;
 }
 
-NestAnalysis analyze_closed_form(const NestShape& shape, const Projection& projection) {
-  return ClosedForm(shape, projection).run();
+std::optional<NestAnalysis> analyze_closed_form(const NestShape& shape, const Projection& projection) {
+  thread_local ClosedForm closed_form;
+  return closed_form.run(shape, projection);
 }
 
 }  // namespace claimcheck::timeloop

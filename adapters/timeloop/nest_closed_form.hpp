@@ -7,6 +7,8 @@
 // neighbour transfers, which depend on a call only through the shape of its delta and the step
 // from the previous call, are computed once per distinct (shape, step) and weighted.
 
+#include <optional>
+
 #include "adapters/timeloop/nest_shape.hpp"
 
 namespace claimcheck::timeloop {
@@ -16,7 +18,8 @@ namespace claimcheck::timeloop {
 // Nests from build_loop_nest with perfect factors always have it.
 bool closed_form_applies(const NestShape& shape);
 
-// The same analysis as the walk of `shape`'s nest (which must satisfy closed_form_applies).
-NestAnalysis analyze_closed_form(const NestShape& shape, const Projection& projection);
+// The same analysis as the walk of `shape`'s nest (which must satisfy closed_form_applies), or
+// nothing when a spatial block's offsets span more than 2^62 keys (then the walk is used).
+std::optional<NestAnalysis> analyze_closed_form(const NestShape& shape, const Projection& projection);
 
 }  // namespace claimcheck::timeloop

@@ -11,13 +11,15 @@ std::size_t u(int i) { return static_cast<std::size_t>(i); }
 
 Projection::Projection(const Problem& problem) : m_problem(problem) {
   for (const auto& ds : problem.shape.data_spaces) m_ranks.push_back(static_cast<int>(ds.projection.size()));
-  m_columns.assign(m_ranks.size() * k_max_dims, Point{});
-  const std::size_t dims = std::min(problem.shape.dimensions.size(), k_max_dims);
+  m_dims = std::min(problem.shape.dimensions.size(), k_max_dims);
+  m_columns.assign(m_ranks.size() * m_dims, Point{});
   for (std::size_t p = 0; p < m_ranks.size(); ++p) {
-    for (std::size_t d = 0; d < dims; ++d) {
-      DimPoint unit{};
-      unit[d] = 1;
-      m_columns[p * k_max_dims + d] = corner(unit, p);
+    const auto& ds = problem.shape.data_spaces[p];
+    for (std::size_t r = 0; r < ds.projection.size(); ++r) {
+      for (const auto& t : ds.projection[r]) {
+        if (u(t.dimension) >= m_dims) continue;
+        m_columns[p * m_dims + u(t.dimension)][r] += t.coefficient >= 0 ? problem.coefficients[u(t.coefficient)] : 1;
+      }
     }
   }
 }
@@ -71,7 +73,7 @@ Point Projection::corner(const DimPoint& at, std::size_t p) const {
 }
 
 Point Projection::along(int dim, std::int64_t steps, std::size_t p) const {
-  Point out = m_columns[p * k_max_dims + u(dim)];
+  Point out = m_columns[p * m_dims + u(dim)];
   for (int r = 0; r < m_ranks[p]; ++r) out[u(r)] *= steps;
   return out;
 }
@@ -136,6 +138,7 @@ NestShape::NestShape(const LoopNest& nest_in, const Projection& projection) : ne
   }
   mold.assign(u(n) * num_ds, Box{});
   for (int l = 0; l < n; ++l) {
+    if (!boundary[u(l)] && !master[u(l)]) continue;
     DimPoint low{}, top{};
     for (std::size_t d = 0; d < num_dims; ++d) top[d] = highs[u(l) * num_dims + d];
     for (std::size_t p = 0; p < num_ds; ++p) mold[u(l) * num_ds + p] = projection.box(low, top, p);

@@ -32,7 +32,8 @@ class Projection {
  private:
   const Problem& m_problem;
   std::vector<int> m_ranks;
-  std::vector<Point> m_columns;  // [p * k_max_dims + dim]: corner of one unit along dim
+  std::size_t m_dims = 0;
+  std::vector<Point> m_columns;  // [p * m_dims + dim]: corner of one unit along dim
 };
 
 struct NestShape {
@@ -51,7 +52,9 @@ struct NestShape {
   // [level * num_dims + dim]: iterations of `dim` the loops below the level span (the level's
   // stride along dim), and the highest index its working set reaches, without and with residuals.
   std::vector<std::int64_t> strides, highs, highs_residual;
-  std::vector<Box> mold;  // [level * num_ds + p]: the level's working set at the origin
+  // [level * num_ds + p]: the level's working set at the origin (boundary and master levels only;
+  // the others' are left empty).
+  std::vector<Box> mold;
 
   std::int64_t stride(int level, int dim) const { return strides[at(level, dim)]; }
   std::int64_t high(int level, int dim) const { return highs[at(level, dim)]; }

@@ -262,7 +262,7 @@ class Analyzer {
     if (m_boundary[u(level)] || m_master[u(level)]) {
       for (std::size_t p = 0; p < m_num_ds; ++p) raise(st.max_size[p], ps[p].size());
     }
-    const auto& no_reuse = m_nest.no_temporal_reuse[m_storage_level[u(level)]];
+    const auto no_reuse = m_nest.switches(m_nest.no_temporal_reuse, m_storage_level[u(level)]);
     for (std::size_t p = 0; p < m_num_ds; ++p) {
       if (no_reuse[p]) continue;
       std::optional<Point> translation;
@@ -517,7 +517,7 @@ class Analyzer {
   // once. Deltas are translates of one set, so they are equal exactly when their offsets are.
   Stats multicast(int level, const Deltas& deltas, Flags& unaccounted) const {
     Stats out(m_num_ds);
-    const auto& no_mc = m_nest.no_multicast[m_storage_level[u(level)]];
+    const auto no_mc = m_nest.switches(m_nest.no_multicast, m_storage_level[u(level)]);
     const std::size_t n = deltas.present.size();
     std::vector<const Point*> keyed;
     keyed.reserve(n);
@@ -561,7 +561,7 @@ class Analyzer {
     const std::size_t s = m_storage_level[u(level)];
     const std::uint64_t h_size = grid_width(level);
     const std::uint64_t v_size = grid_height(level);
-    const auto& ignore = m_nest.no_link_transfer[s];
+    const auto ignore = m_nest.switches(m_nest.no_link_transfer, s);
     if (std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; })) return out;
     if (st.has_prev_spatial) {
       // A neighbour can only supply the same set if the current and previous bases have the same size.

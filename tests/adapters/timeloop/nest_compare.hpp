@@ -1,5 +1,5 @@
 #pragma once
-// Holds two analyses of one loop nest equal, loop level by loop level (the corner walk against the
+// Holds two analyses of one loop nest equal, loop level by loop level (the closed form against the
 // point-set walk, in the walk-equivalence tests).
 
 #include <gtest/gtest.h>

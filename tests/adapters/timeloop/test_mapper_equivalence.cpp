@@ -1,6 +1,6 @@
 // Mapper-generated mappings (thousands, drawn from the unconstrained mapspace of every reference
 // case's architecture and problem, so every nest shape a search visits) hold the model's fast
-// paths to its reference procedures: the corner walk equals the point-set walk, the capacity
+// paths to its reference procedures: the closed form equals the point-set walk, the capacity
 // pre-check refuses exactly the mappings the model refuses, and no evaluated mapping goes below
 // the search's lower bounds.
 

@@ -47,6 +47,7 @@ LoopNest random_nest(const Problem& problem, Draw& d, bool residual) {
   const int levels = 1 + d.below(5);
   const std::int64_t factors[] = {2, 2, 3, 4, 5, 7, 8};
   LoopNest nest;
+  nest.num_data_spaces = num_ds;
   for (int s = 0; s < levels; ++s) {
     std::uint64_t fx = 1, fy = 1;
     if (d.chance(s > 0 ? 0.6 : 0.3)) {
@@ -80,9 +81,7 @@ LoopNest random_nest(const Problem& problem, Draw& d, bool residual) {
     if (temporal == 0) nest.loops.push_back({dims - 1, 1, 1, LoopSpace::time});
     nest.storage_boundaries.push_back(nest.loops.size() - 1);
     for (auto* flags : {&nest.no_multicast, &nest.no_temporal_reuse, &nest.no_link_transfer}) {
-      std::vector<bool> f(num_ds);
-      for (std::size_t p = 0; p < num_ds; ++p) f[p] = d.chance(0.2);
-      flags->push_back(f);
+      for (std::size_t p = 0; p < num_ds; ++p) flags->push_back(d.chance(0.2));
     }
   }
   return nest;

@@ -1,6 +1,6 @@
-// With perfect factors the nest analysis walks working-set corners and replays recurring spatial
-// blocks; the point-set walk (Timeloop's own procedure, which the reference cases check, residual
-// factors included) must give exactly the same analysis. Random re-factorisations of every
+// With perfect factors the nest analysis is computed in closed form; the point-set walk
+// (Timeloop's own procedure, which the reference cases check, residual factors included) must
+// give exactly the same analysis. Random re-factorisations of every
 // reference case's mapping, with shuffled permutations, splits and multicast / reuse / link
 // switches, reach far more nest shapes than the cases themselves.
 
@@ -83,7 +83,7 @@ Mapping random_mapping(const Spec& spec, std::mt19937_64& rng) {
 }
 
 
-TEST(NestWalk, CornerWalkEqualsPointSetWalkOnRandomMappings) {
+TEST(NestWalk, ClosedFormEqualsPointSetWalkOnRandomMappings) {
   const fs::path data = fs::path(CLAIMCHECK_TEST_DIR) / "data" / "timeloop";
   std::vector<fs::path> dirs;
   for (const auto& e : fs::directory_iterator(data)) {
