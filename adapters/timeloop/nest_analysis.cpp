@@ -83,8 +83,11 @@ LoopNest build_loop_nest(const Architecture& arch, const Problem& problem, const
 
 NestAnalysis analyze_nest(const LoopNest& nest, const Problem& problem, bool point_sets,
                           const AnalysisLimits& limits) {
-  const Projection projection(problem);
-  const NestShape shape(nest, projection);
+  // Kept per thread: rebinding them keeps their buffers, so a warm thread does not allocate them.
+  thread_local Projection projection;
+  thread_local NestShape shape;
+  projection.reset(problem);
+  shape.reset(nest, projection);
   NestAnalysis out;
   out.imperfect = shape.imperfect;
   if (nest.loops.empty()) return out;

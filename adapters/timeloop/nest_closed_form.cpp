@@ -76,7 +76,7 @@ class ClosedForm {
       m_bit_level.push_back(l);
       m_bit_multiplier.push_back(static_cast<std::uint64_t>(shape.loop(l).end - 1));
       for (std::size_t p = 0; p < shape.num_ds; ++p) {
-        m_bit_stride.push_back(projection.along(shape.loop(l).dim, shape.stride(l, shape.loop(l).dim), p));
+        m_bit_stride.push_back(projection.along(shape.loop(l).dim, shape.stride(l), p));
       }
     }
     return analyse();
@@ -171,7 +171,7 @@ class ClosedForm {
       a.mold = Box{};
       for (int r = 0; r < a.rank; ++r) a.mold.hi[r] = 1;
     } else {
-      a.no_reuse = m_shape->nest.switches(m_shape->nest.no_temporal_reuse, m_shape->storage_level[u(level)])[p];
+      a.no_reuse = m_shape->nest().switches(m_shape->nest().no_temporal_reuse, m_shape->storage_level[u(level)])[p];
       a.mold = m_shape->mold[u(level) * m_shape->num_ds + p];
     }
     const std::uint64_t whole = box_points(a.mold, a.rank);
@@ -391,7 +391,7 @@ class ClosedForm {
     Point lo{}, hi{};
     for (int k = 0; k < loops; ++k) {
       const Loop& lp = m_shape->loop(inner + k);
-      m_unit[u(k)] = m_proj->along(lp.dim, m_shape->stride(inner + k, lp.dim), p);
+      m_unit[u(k)] = m_proj->along(lp.dim, m_shape->stride(inner + k), p);
       for (int r = 0; r < rank; ++r) {
         std::int64_t reach = 0;
         Point& side = m_unit[u(k)][u(r)] < 0 ? lo : hi;
@@ -446,8 +446,8 @@ class ClosedForm {
     const int child = inner - 1;  // a storage level's outermost loop, or -1: the arithmetic
     const int rank = m_proj->rank(p);
     const std::size_t s = m_shape->storage_level[u(master)];
-    const bool no_multicast = m_shape->nest.switches(m_shape->nest.no_multicast, s)[p];
-    const auto ignore = m_shape->nest.switches(m_shape->nest.no_link_transfer, s);
+    const bool no_multicast = m_shape->nest().switches(m_shape->nest().no_multicast, s)[p];
+    const auto ignore = m_shape->nest().switches(m_shape->nest().no_link_transfer, s);
     // A level that ignores every data space never remembers its deltas.
     const bool links = !ignore[p] && !std::all_of(ignore.begin(), ignore.end(), [](bool b) { return b; });
 

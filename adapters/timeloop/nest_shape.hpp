@@ -17,9 +17,12 @@ using DimPoint = std::array<std::int64_t, k_max_dims>;  // a point of the proble
 // The projection of iteration-space points onto each data space.
 class Projection {
  public:
-  explicit Projection(const Problem& problem);
+  Projection() = default;
+  explicit Projection(const Problem& problem) { reset(problem); }
+  // Binds to `problem` (which must outlive the use), reusing the buffers.
+  void reset(const Problem& problem);
   std::size_t num_ds() const { return m_ranks.size(); }
-  std::size_t num_dims() const { return m_problem.shape.dimensions.size(); }
+  std::size_t num_dims() const { return m_problem->shape.dimensions.size(); }
   int rank(std::size_t p) const { return m_ranks[p]; }
   // The box each data space's points take when the iteration space spans [low, high] (inclusive).
   std::vector<BoxSet> project(const DimPoint& low, const DimPoint& high) const;
@@ -30,47 +33,44 @@ class Projection {
   Point along(int dim, std::int64_t steps, std::size_t p) const;
 
  private:
-  const Problem& m_problem;
+  const Problem* m_problem = nullptr;
   std::vector<int> m_ranks;
   std::size_t m_dims = 0;
   std::vector<Point> m_columns;  // [p * m_dims + dim]: corner of one unit along dim
 };
 
 struct NestShape {
-  NestShape(const LoopNest& nest, const Projection& projection);
+  NestShape() = default;
+  NestShape(const LoopNest& nest, const Projection& projection) { reset(nest, projection); }
+  // Derives everything for `nest` (which must outlive the use), reusing the buffers.
+  void reset(const LoopNest& nest, const Projection& projection);
 
-  const LoopNest& nest;
+  const LoopNest& nest() const { return *m_nest; }
   std::size_t num_ds = 0;
   std::size_t num_dims = 0;
   bool imperfect = false;  // some loop has a residual factor
   // Per loop level.
   std::vector<std::uint64_t> num_spatial_elems;  // instances of the level (spatial factors above it)
-  std::vector<bool> master;                      // outermost loop of a block of spatial loops
-  std::vector<bool> boundary;                    // outermost loop of a storage level
+  std::vector<char> master;                      // outermost loop of a block of spatial loops
+  std::vector<char> boundary;                    // outermost loop of a storage level
   std::vector<std::size_t> storage_level;
   std::vector<std::uint64_t> fanout, fanout_x, fanout_y;  // a master's block (0 for its inner loops)
-  // [level * num_dims + dim]: iterations of `dim` the loops below the level span (the level's
-  // stride along dim), and the highest index its working set reaches, without and with residuals.
-  std::vector<std::int64_t> strides, highs, highs_residual;
+  std::vector<std::int64_t> strides;  // per level: iterations of its dimension the loops below it span
   // [level * num_ds + p]: the level's working set at the origin (boundary and master levels only;
   // the others' are left empty).
   std::vector<Box> mold;
 
-  std::int64_t stride(int level, int dim) const { return strides[at(level, dim)]; }
-  std::int64_t high(int level, int dim) const { return highs[at(level, dim)]; }
-  std::int64_t high_residual(int level, int dim) const { return highs_residual[at(level, dim)]; }
-  bool spatial(int level) const { return nest.loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
-  const Loop& loop(int level) const { return nest.loops[static_cast<std::size_t>(level)]; }
-  int num_loops() const { return static_cast<int>(nest.loops.size()); }
+  std::int64_t stride(int level) const { return strides[static_cast<std::size_t>(level)]; }
+  bool spatial(int level) const { return m_nest->loops[static_cast<std::size_t>(level)].space != LoopSpace::time; }
+  const Loop& loop(int level) const { return m_nest->loops[static_cast<std::size_t>(level)]; }
+  int num_loops() const { return static_cast<int>(m_nest->loops.size()); }
   // The grid a spatial block's neighbour transfers run over: the physical fanout of its level or
   // the mapped one, whichever is larger, along each axis.
   std::uint64_t grid_width(int level) const;
   std::uint64_t grid_height(int level) const;
 
  private:
-  std::size_t at(int level, int dim) const {
-    return static_cast<std::size_t>(level) * num_dims + static_cast<std::size_t>(dim);
-  }
+  const LoopNest* m_nest = nullptr;
 };
 
 }  // namespace claimcheck::timeloop

@@ -83,7 +83,7 @@ std::string beyond_limits(const NestShape& shape, const AnalysisLimits& limits) 
              std::to_string(limits.max_spatial_instances) + " per block)";
     }
   }
-  if (least_steps(shape) > limits.max_steps) return too_many_steps(shape.nest, limits);
+  if (least_steps(shape) > limits.max_steps) return too_many_steps(shape.nest(), limits);
   return {};
 }
 
@@ -92,7 +92,7 @@ namespace {
 class Analyzer {
  public:
   Analyzer(const NestShape& shape, const Projection& projection, const AnalysisLimits& limits)
-      : m_shape(shape), m_proj(projection), m_nest(shape.nest), m_limits(limits) {
+      : m_shape(shape), m_proj(projection), m_nest(shape.nest()), m_limits(limits) {
     m_num_ds = shape.num_ds;
     m_num_dims = shape.num_dims;
     for (std::size_t p = 0; p < m_num_ds; ++p) m_ranks.push_back(projection.rank(p));
@@ -127,8 +127,8 @@ class Analyzer {
 
   // Per loop level (see NestShape).
   const std::vector<std::uint64_t>& m_num_spatial_elems = m_shape.num_spatial_elems;
-  const std::vector<bool>& m_master = m_shape.master;
-  const std::vector<bool>& m_boundary = m_shape.boundary;
+  const std::vector<char>& m_master = m_shape.master;
+  const std::vector<char>& m_boundary = m_shape.boundary;
   const std::vector<std::size_t>& m_storage_level = m_shape.storage_level;
   const std::vector<std::uint64_t>& m_fanout = m_shape.fanout;
   const std::vector<std::uint64_t>& m_fanout_x = m_shape.fanout_x;
@@ -138,6 +138,7 @@ class Analyzer {
   std::vector<ElementState> m_live;
   std::vector<char> m_live_used;
   const bool m_imperfect = m_shape.imperfect;
+  std::vector<std::int64_t> m_high, m_high_residual;  // [level * dims + dim] (see init)
 
   // Live walk state.
   std::vector<std::int64_t> m_indices;
@@ -181,6 +182,21 @@ class Analyzer {
 
   void init() {
     const int n = static_cast<int>(m_nest.loops.size());
+    // The highest index each level's working set reaches along each dimension, without and with
+    // the residual iterations of the loops up to it.
+    m_high.assign(u(n) * m_num_dims, 0);
+    m_high_residual.assign(u(n) * m_num_dims, 0);
+    std::vector<std::int64_t> scale(m_num_dims, 1), scale_residual(m_num_dims, 1);
+    for (int i = 0; i < n; ++i) {
+      const auto& l = loop(i);
+      const auto d = u(l.dim);
+      scale_residual[d] += scale[d] * (l.residual_end - 1);
+      scale[d] *= l.end;
+      for (std::size_t k = 0; k < m_num_dims; ++k) {
+        m_high[u(i) * m_num_dims + k] = scale[k] - 1;
+        m_high_residual[u(i) * m_num_dims + k] = scale_residual[k] - 1;
+      }
+    }
     m_live.assign(u(n), {});
     m_live_used.assign(u(n), 0);
     for (auto& st : m_live) {
@@ -217,8 +233,8 @@ class Analyzer {
     DimPoint low{}, high{};
     for (std::size_t d = 0; d < m_num_dims; ++d) {
       low[d] = m_transform[d];
-      high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_shape.high_residual(level, static_cast<int>(d))
-                                                                                 : m_shape.high(level, static_cast<int>(d)));
+      high[d] = m_transform[d] + (is_last_global(level + 1, static_cast<int>(d)) ? m_high_residual[u(level) * m_num_dims + d]
+                                                                                 : m_high[u(level) * m_num_dims + d]);
     }
     return project(low, high);
   }
@@ -319,7 +335,7 @@ class Analyzer {
     const bool run_last = m_imperfect;
     const bool run_second_last = m_imperfect;
     const auto dim = u(l.dim);
-    const std::int64_t scale = m_shape.stride(level, static_cast<int>(dim));
+    const std::int64_t scale = m_shape.stride(level);
     const std::int64_t saved_transform = m_transform[dim];
 
     m_indices[u(level)] = 0;
@@ -373,7 +389,7 @@ class Analyzer {
     const auto dim = u(loop(level).dim);
     const std::int64_t saved = m_transform[dim];
     const Space first = working_set(level);
-    m_transform[dim] += m_shape.stride(level, static_cast<int>(dim));
+    m_transform[dim] += m_shape.stride(level);
     const Space second = working_set(level);
     m_transform[dim] = saved;
     std::vector<Point> out(m_num_ds);
@@ -396,7 +412,7 @@ class Analyzer {
       }
       // Projection is linear, so successive elements' corners differ by the projected step.
       DimPoint step{};
-      step[u(l.dim)] = m_shape.stride(0, l.dim);
+      step[u(l.dim)] = m_shape.stride(0);
       m_corner.resize(m_num_ds);
       m_corner_step.resize(m_num_ds);
       for (std::size_t p = 0; p < m_num_ds && end >= 1; ++p) {
@@ -417,7 +433,7 @@ class Analyzer {
       return;
     }
     const auto dim = u(l.dim);
-    const std::int64_t scale = m_shape.stride(level, static_cast<int>(dim));
+    const std::int64_t scale = m_shape.stride(level);
     const std::int64_t saved_transform = m_transform[dim];
     std::int64_t runs = 0;
     if (spatial(level - 1)) {

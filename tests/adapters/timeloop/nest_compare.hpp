@@ -4,12 +4,21 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <cstdlib>
 #include <ostream>
 #include <string>
 
 #include "adapters/timeloop/nest_analysis.hpp"
 
 namespace claimcheck::timeloop {
+
+// The seed of a randomized equivalence test: `fixed`, or CLAIMCHECK_TEST_SEED when it is set, so
+// that the same comparisons can be run over many seeds (e.g. a loop over CLAIMCHECK_TEST_SEED=1..50).
+inline std::uint64_t test_seed(std::uint64_t fixed) {
+  const char* env = std::getenv("CLAIMCHECK_TEST_SEED");
+  return env != nullptr && *env != '\0' ? std::strtoull(env, nullptr, 10) : fixed;
+}
 
 inline void PrintTo(const MulticastAccesses& m, std::ostream* os) {
   *os << "{";

@@ -90,7 +90,7 @@ LoopNest random_nest(const Problem& problem, Draw& d, bool residual) {
 TEST(NestClosedForm, EqualsThePointSetWalkOnRandomNests) {
   const std::vector<Problem> problems = reference_problems();
   ASSERT_GE(problems.size(), 10u);
-  std::mt19937_64 rng(20261203);
+  std::mt19937_64 rng(test_seed(20261203));
   Draw d{rng};
   AnalysisLimits limits;
   limits.max_steps = 200'000;  // keeps the walk's share of the test short
@@ -122,7 +122,7 @@ TEST(NestClosedForm, EqualsThePointSetWalkOnRandomNests) {
 
 TEST(NestClosedForm, ResidualFactorsTakeTheWalk) {
   const std::vector<Problem> problems = reference_problems();
-  std::mt19937_64 rng(7);
+  std::mt19937_64 rng(test_seed(7));
   Draw d{rng};
   AnalysisLimits limits;
   limits.max_steps = 20'000;
