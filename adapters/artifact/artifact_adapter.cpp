@@ -42,8 +42,7 @@ class ArtifactAdapter final : public Adapter {
 
   Outcome measure(const Job& job) const override {
     const auto path = job.sandbox.resolve(job.claim_dir, *job.claim.artifact);
-    const std::string content = job.sandbox.read(path);
-    const Extracted read = extract_reading(job.claim.extract, content, job.sandbox.relative(path));
+    const Extracted read = extract_reading(job.claim.extract, *read_input(job, path), job.sandbox.relative(path));
     Measurement m;
     m.value = read.value;
     m.basis = read.basis;

@@ -115,18 +115,17 @@ class AstraSimAdapter final : public Adapter {
             {"send_time", "ns", "issue to completion of the send or recv options.node: its network time"}};
   }
   // options.npu "all": one claim per NPU of the network, ids "<id>.npu<k>".
-  std::vector<Claim> expand(const Claim& claim, const Sandbox& sandbox,
-                            const std::filesystem::path& claim_dir) const override {
+  std::vector<Claim> expand(Claim claim, const Sandbox& sandbox, const std::filesystem::path& claim_dir) const override {
     if (!npu_all(claim) || claim.mode != Mode::run || !claim.hardware.inline_spec.is_object() ||
         !claim.hardware.inline_spec.contains("network") || !claim.hardware.inline_spec["network"].is_string()) {
-      return {claim};
+      return Adapter::expand(std::move(claim), sandbox, claim_dir);
     }
     int total = 0;
     try {
       const auto path = sandbox.resolve(claim_dir, claim.hardware.inline_spec["network"].get<std::string>());
       total = astrasim::parse_network_config(path, sandbox.read(path)).total_npus();
     } catch (const std::exception&) {
-      return {claim};  // measure() reports the problem
+      return Adapter::expand(std::move(claim), sandbox, claim_dir);  // measure() reports the problem
     }
     std::vector<Claim> out;
     for (int k = 0; k < total; ++k) {
@@ -321,26 +320,55 @@ class AstraSimAdapter final : public Adapter {
       return Blocked{BlockKind::invalid_input, "options.npu \"all\" could not be expanded: the network file is unreadable",
                      "check hardware.spec.network", {}};
     }
-    astrasim::ModelPaths paths;
-    astrasim::LoadedInputs loaded = load(job, paths);
-    loaded.input.options = run_options_of(claim);
-    for (const auto& w : astrasim::run_option_warnings(loaded.input.options)) loaded.warnings.push_back(w);
+    const astrasim::ModelPaths paths = model_paths(job);
+    const std::string key = run_key(claim, paths);
     const bool real = claim.options.is_object() && claim.options.value("real_tool", false);
-    if (real) return run_real_tool(job, paths, loaded);
-    try {
-      const astrasim::SimulationResult r = astrasim::simulate(loaded.input);
-      return from_result(job, r, loaded);
-    } catch (const astrasim::SimulationLimitExceeded& e) {
-      return Blocked{BlockKind::unsupported, std::string("unsupported by the native ASTRA-sim model: ") + e.what(),
+    if (real) return run_real_tool(job, paths, key);
+    const auto run = share_run<NativeRun>(job, "astra-sim/native" + key, [&] {
+      NativeRun r;
+      r.loaded = load(job, paths);
+      try {
+        r.result = astrasim::simulate(r.loaded.input);
+      } catch (const astrasim::SimulationLimitExceeded& e) {
+        r.limit = e.what();
+      }
+      return r;
+    });
+    if (!run->result) {
+      return Blocked{BlockKind::unsupported, "unsupported by the native ASTRA-sim model: " + run->limit,
                      "use a smaller or symmetric configuration, or run the real tool (options.real_tool) or reread its "
                      "log",
                      {}};
     }
+    return from_result(job, *run->result, run->loaded);
+  }
+
+  std::vector<std::string> metric_options() const override { return {"npu", "node"}; }
+  bool runs_commands(const Claim& claim) const override {
+    return claim.mode == Mode::run && claim.options.is_object() && claim.options.value("real_tool", false);
   }
 
  private:
-  astrasim::LoadedInputs load(const Job& job, astrasim::ModelPaths& paths) const {
+  // One simulation of the native model, which every claim on the run reads its metric from.
+  struct NativeRun {
+    astrasim::LoadedInputs loaded;
+    std::optional<astrasim::SimulationResult> result;  // unset when it went beyond the model's limits
+    std::string limit;                                 // then: which limit
+  };
+
+  // One run of the real tool, and the native model's run of the same inputs that cross-checks it.
+  struct RealRun {
+    std::optional<Blocked> blocked;  // the tool did not run through: every claim on it is blocked
+    astrasim::LoadedInputs loaded;
+    astrasim::RunLog log;
+    std::optional<astrasim::SimulationResult> native;  // unset when beyond the native model's limits
+    std::string native_limit;
+  };
+
+  // The input files of a run, resolved inside the repository.
+  static astrasim::ModelPaths model_paths(const Job& job) {
     const Claim& claim = job.claim;
+    astrasim::ModelPaths paths;
     const auto& hw = claim.hardware.inline_spec;
     paths.network = job.sandbox.resolve(job.claim_dir, hw.at("network").get<std::string>());
     paths.system = job.sandbox.resolve(job.claim_dir, hw.at("system").get<std::string>());
@@ -369,13 +397,32 @@ class AstraSimAdapter final : public Adapter {
       paths.search_dirs.push_back(dir);
       if (dir == dir.parent_path()) break;
     }
+    return paths;
+  }
+
+  // What decides a run: its files, and the options other than those that pick a number from it.
+  std::string run_key(const Claim& claim, const astrasim::ModelPaths& paths) const {
+    nlohmann::json options = claim.options.is_object() ? claim.options : nlohmann::json::object();
+    for (const auto& name : metric_options()) options.erase(name);
+    std::string key = " " + options.dump() + "\n" + paths.network.string() + "\n" + paths.system.string() + "\n" +
+                      paths.workload.string();
+    if (paths.remote_memory) key += "\nremote " + paths.remote_memory->string();
+    if (paths.comm_group) key += "\ncomm " + paths.comm_group->string();
+    return key;
+  }
+
+  // Every input of the run, parsed, with the claim's run options.
+  static astrasim::LoadedInputs load(const Job& job, const astrasim::ModelPaths& paths) {
     astrasim::FileAccess access;
     const Sandbox& sandbox = job.sandbox;
-    access.read = [&sandbox](const std::filesystem::path& p) { return sandbox.read(p); };
+    access.read = [&job](const std::filesystem::path& p) { return *read_input(job, p); };
     access.exists = [&sandbox](const std::filesystem::path& p) {
       return std::filesystem::is_regular_file(p) && inside(sandbox.root(), p);
     };
-    return astrasim::load_inputs(paths, backend_of(claim), access);
+    astrasim::LoadedInputs loaded = astrasim::load_inputs(paths, backend_of(job.claim), access);
+    loaded.input.options = run_options_of(job.claim);
+    for (const auto& w : astrasim::run_option_warnings(loaded.input.options)) loaded.warnings.push_back(w);
+    return loaded;
   }
 
   Outcome pick(const Job& job, const std::map<int, NpuResult>& npus, const std::vector<astrasim::NodeTiming>& nodes,
@@ -438,33 +485,69 @@ class AstraSimAdapter final : public Adapter {
 
   Outcome reread(const Job& job) const {
     const auto path = job.sandbox.resolve(job.claim_dir, *job.claim.artifact);
-    const astrasim::RunLog log = astrasim::parse_run_log(path, job.sandbox.read(path));
+    const auto log = share_run<astrasim::RunLog>(job, "astra-sim/reread " + path.string(),
+                                                 [&] { return astrasim::parse_run_log(path, *read_input(job, path)); });
     std::vector<std::string> warnings;
-    if (!log.exited) warnings.push_back("the log has no \"Exiting\" line: the run may not have completed");
-    return pick(job, log.npus, {}, {{"npus_reported", std::to_string(log.npus.size())}}, {path}, warnings,
+    if (!log->exited) warnings.push_back("the log has no \"Exiting\" line: the run may not have completed");
+    return pick(job, log->npus, {}, {{"npus_reported", std::to_string(log->npus.size())}}, {path}, warnings,
                 "ASTRA-sim 2.x output (reread)");
   }
 
-  // Runs the real binary on the claim's inputs in a scratch folder. Workloads given as text or JSON
-  // are written out as Chakra ET files first, since the real tool reads only those.
-  Outcome run_real_tool(const Job& job, const astrasim::ModelPaths& paths,
-                        const astrasim::LoadedInputs& loaded) const {
-    const std::string binary = loaded.input.backend == Backend::congestion_aware
-                                   ? "AstraSim_Analytical_Congestion_Aware"
-                                   : "AstraSim_Analytical_Congestion_Unaware";
+  static std::string binary_of(Backend backend) {
+    return backend == Backend::congestion_aware ? "AstraSim_Analytical_Congestion_Aware"
+                                                : "AstraSim_Analytical_Congestion_Unaware";
+  }
+
+  // The real tool's number for the claim, cross-checked by the native model.
+  Outcome run_real_tool(const Job& job, const astrasim::ModelPaths& paths, const std::string& key) const {
+    const auto run = share_run<RealRun>(job, "astra-sim/real" + key, [&] { return real_run(job, paths, key); });
+    if (run->blocked) return *run->blocked;
+    const Outcome theirs =
+        pick(job, run->log.npus, {}, {}, run->loaded.files, {}, binary_of(run->loaded.input.backend) + " (run)");
+    if (!run->native) {
+      // The real tool's number stands; only the cross-check is beyond the native model.
+      if (!std::holds_alternative<Measurement>(theirs)) return theirs;
+      Measurement m = std::get<Measurement>(theirs);
+      m.warnings.push_back("no native cross-check: " + run->native_limit);
+      return m;
+    }
+    const Outcome mine = pick(job, by_npu(run->native->npus), node_timings(*run->native, job.claim), {}, {}, {}, "");
+    if (std::holds_alternative<Measurement>(mine) && std::holds_alternative<Measurement>(theirs)) {
+      const double a = std::get<Measurement>(mine).value;
+      const double b = std::get<Measurement>(theirs).value;
+      Measurement m = std::get<Measurement>(theirs);
+      m.details.push_back({"native_model." + job.claim.metric + "_ns", std::to_string(static_cast<std::uint64_t>(a))});
+      m.details.push_back({"native_minus_real_ns", std::to_string(static_cast<long long>(a) - static_cast<long long>(b))});
+      if (a != b) m.warnings.push_back("the native model and the real tool disagree by " +
+                                       std::to_string(static_cast<long long>(a) - static_cast<long long>(b)) + " ns");
+      return m;
+    }
+    return theirs;
+  }
+
+  // Runs the real binary on the run's inputs in a scratch folder, then the native model on them.
+  // Workloads given as text or JSON are written out as Chakra ET files first, since the real tool
+  // reads only those.
+  static RealRun real_run(const Job& job, const astrasim::ModelPaths& paths, const std::string& key) {
+    RealRun run;
+    run.loaded = load(job, paths);
+    const astrasim::LoadedInputs& loaded = run.loaded;
+    const std::string binary = binary_of(loaded.input.backend);
     if (!job.policy.allow_commands) {
-      return Blocked{BlockKind::command_not_allowed, "options.real_tool runs " + binary + ", a command",
-                     "run the audit with --allow-commands, or drop options.real_tool", loaded.files};
+      run.blocked = Blocked{BlockKind::command_not_allowed, "options.real_tool runs " + binary + ", a command",
+                            "run the audit with --allow-commands, or drop options.real_tool", loaded.files};
+      return run;
     }
     const std::string path = find_on_path(binary);
     if (path.empty()) {
-      return Blocked{BlockKind::tool_missing, binary + " is not on PATH",
-                     "build ASTRA-sim's analytical backend and put it on PATH, or drop options.real_tool",
-                     loaded.files};
+      run.blocked = Blocked{BlockKind::tool_missing, binary + " is not on PATH",
+                            "build ASTRA-sim's analytical backend and put it on PATH, or drop options.real_tool",
+                            loaded.files};
+      return run;
     }
     const auto work = std::filesystem::temp_directory_path() /
                       ("claimcheck-astrasim-" + std::to_string(::getpid()) + "-" +
-                       std::to_string(std::hash<std::string>{}(job.claim.id)));
+                       std::to_string(std::hash<std::string>{}(key)));
     std::filesystem::create_directories(work);
     std::string workload = paths.workload.string();
     if (std::filesystem::is_regular_file(paths.workload)) {
@@ -497,34 +580,18 @@ class AstraSimAdapter final : public Adapter {
     std::stringstream ss;
     ss << in.rdbuf();
     if (status != 0) {
-      return Blocked{BlockKind::adapter_error, binary + " exited with status " + std::to_string(status),
-                     "run it by hand in " + work.string() + " and read out.log", loaded.files};
+      run.blocked = Blocked{BlockKind::adapter_error, binary + " exited with status " + std::to_string(status),
+                            "run it by hand in " + work.string() + " and read out.log", loaded.files};
+      return run;
     }
-    const astrasim::RunLog log = astrasim::parse_run_log(work / "out.log", ss.str());
+    run.log = astrasim::parse_run_log(work / "out.log", ss.str());
     std::filesystem::remove_all(work);
-    const Outcome theirs = pick(job, log.npus, {}, {}, loaded.files, {}, binary + " (run)");
-    std::optional<astrasim::SimulationResult> native;
     try {
-      native = astrasim::simulate(loaded.input);
+      run.native = astrasim::simulate(loaded.input);
     } catch (const astrasim::SimulationLimitExceeded& e) {
-      // The real tool's number stands; only the cross-check is beyond the native model.
-      if (!std::holds_alternative<Measurement>(theirs)) return theirs;
-      Measurement m = std::get<Measurement>(theirs);
-      m.warnings.push_back(std::string("no native cross-check: ") + e.what());
-      return m;
+      run.native_limit = e.what();
     }
-    const Outcome mine = pick(job, by_npu(native->npus), node_timings(*native, job.claim), {}, {}, {}, "");
-    if (std::holds_alternative<Measurement>(mine) && std::holds_alternative<Measurement>(theirs)) {
-      const double a = std::get<Measurement>(mine).value;
-      const double b = std::get<Measurement>(theirs).value;
-      Measurement m = std::get<Measurement>(theirs);
-      m.details.push_back({"native_model." + job.claim.metric + "_ns", std::to_string(static_cast<std::uint64_t>(a))});
-      m.details.push_back({"native_minus_real_ns", std::to_string(static_cast<long long>(a) - static_cast<long long>(b))});
-      if (a != b) m.warnings.push_back("the native model and the real tool disagree by " +
-                                       std::to_string(static_cast<long long>(a) - static_cast<long long>(b)) + " ns");
-      return m;
-    }
-    return theirs;
+    return run;
   }
 };
 

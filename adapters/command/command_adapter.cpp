@@ -89,7 +89,9 @@ class CommandAdapter final : public Adapter {
             "process group; the value is extracted from its output",
             "\"options\": the program and how to run it (below); \"extract\": how to pick the value out of its "
             "stdout, or of\n\"output_file\" (the artifact adapter's forms); \"inputs\": files the result depends on "
-            "(scripts, data),\nrecorded as evidence.",
+            "(scripts, data),\nrecorded as evidence. \"cache\": true lets the result cache reuse the result while argv, "
+            "options and every\nfile named (inputs, the script, the output file) are unchanged; without it the "
+            "command runs on every audit.",
             R"({
   "id": "gemm-bound-script",
   "title": "A script agrees: a 4096^3 fp16 GEMM on A100 takes at least 440.5 us",
@@ -136,6 +138,7 @@ class CommandAdapter final : public Adapter {
     return out;
   }
   std::vector<NewSlot> new_slots(Mode) const override { return {{"ARGV", "/options/argv", true, false, false}}; }
+  bool runs_commands(const Claim&) const override { return true; }
 
   void validate(const Claim& claim, Diagnostics& out) const override {
     if (claim.mode != Mode::run) {

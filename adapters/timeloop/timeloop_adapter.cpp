@@ -365,65 +365,105 @@ class TimeloopAdapter final : public Adapter {
   Outcome measure(const Job& job) const override {
     const Claim& claim = job.claim;
     std::vector<std::filesystem::path> files;
-    std::vector<timeloop::InputText> texts;
-    for (const auto& in : claim.inputs) {
-      const auto p = job.sandbox.resolve(job.claim_dir, in);
-      files.push_back(p);
-      texts.push_back({job.sandbox.relative(p), job.sandbox.read(p)});
-    }
-    if (claim.mode == Mode::reread) return reread(job, files, texts);
+    for (const auto& in : claim.inputs) files.push_back(job.sandbox.resolve(job.claim_dir, in));
+    std::string inputs_key;
+    for (const auto& f : files) inputs_key += "\n" + f.string();
+    if (claim.mode == Mode::reread) return reread(job, files, inputs_key);
     std::string engine = "native";
     if (claim.options.is_object() && claim.options.contains("engine") && claim.options["engine"].is_string()) {
       engine = claim.options["engine"].get<std::string>();
     }
     timeloop::LoadOptions load;
+    std::string semantics_key = "default";
     if (claim.options.is_object() && claim.options.contains("semantics") && claim.options["semantics"].is_string()) {
-      load.semantics = claim.options["semantics"].get<std::string>() == "v4" ? timeloop::Semantics::v4
-                                                                              : timeloop::Semantics::v3_0_3;
+      semantics_key = claim.options["semantics"].get<std::string>();
+      load.semantics = semantics_key == "v4" ? timeloop::Semantics::v4 : timeloop::Semantics::v3_0_3;
     }
     if (timeloop::mapper::is_search_metric(claim.metric)) {
-      return timeloop::mapper::measure_search(claim.metric, texts, files, load.semantics);
+      return *share_run<Outcome>(job, "timeloop/search " + claim.metric + " " + semantics_key + inputs_key, [&] {
+        return timeloop::mapper::measure_search(claim.metric, texts_of(job, files), files, load.semantics);
+      });
     }
-    if (engine == "real") return run_real(job, files);
-    const timeloop::Spec spec = timeloop::load_spec(texts, load);
-    const timeloop::Evaluation ev = timeloop::evaluate(spec);
-    if (!ev.unsupported.empty()) {
-      return Blocked{BlockKind::unsupported, "unsupported by the native Timeloop model: " + ev.unsupported,
-                     "use a smaller mapping, or run the real tool (options.engine \"real\") or reread its output",
-                     files};
-    }
-    if (ev.error) {
-      return Blocked{BlockKind::invalid_input, "the mapping does not fit: " + ev.error->message(),
-                     "fix the mapping (or the architecture) so that every level holds its tiles", files};
-    }
-    Outcome o = finish(timeloop::to_reported(*ev.result, spec.arch, spec.semantics), job, files,
-                       std::string(timeloop::k_native_version) + " (" + timeloop::semantics_name(spec.semantics) +
-                           " semantics)");
-    if (auto* m = std::get_if<Measurement>(&o)) {
-      m->warnings = spec.warnings;
-      for (const auto& n : spec.notes) m->notes.push_back(n);
-      if (ev.result->imperfect) {
-        m->warnings.push_back("residual factors: cycles (and computes of residual spatial loops) are counted as "
-                              "if every loop were padded, as the real tool does");
-      }
-    }
-    return o;
+    if (engine == "real") return read_metric(*run_real(job, files, inputs_key), job);
+    const auto run = share_run<StatsRun>(job, "timeloop/native " + semantics_key + inputs_key,
+                                         [&] { return native_run(texts_of(job, files), load, files); });
+    return read_metric(*run, job);
+  }
+
+  bool runs_commands(const Claim& claim) const override {
+    return claim.mode == Mode::run && claim.options.is_object() && claim.options.value("engine", "") == "real";
+  }
+  // A search evaluates thousands of mappings.
+  double expected_cost(const Claim& claim) const override {
+    return timeloop::mapper::is_search_metric(claim.metric) ? 200.0 : 1.0;
   }
 
  private:
-  static Outcome finish(const ReportedStats& stats, const Job& job, const std::vector<std::filesystem::path>& files,
-                        const std::string& tool_version) {
+  // One run's statistics, which every claim on the run reads its metric from: an evaluation of
+  // the native model, a re-read stats file, or a run of the real tool.
+  struct StatsRun {
+    std::optional<Blocked> blocked;  // the run gave no statistics: every claim on it is blocked
+    ReportedStats stats;
+    Measurement base;                // details, files, tool version, warnings, notes; no value yet
+  };
+
+  static std::vector<timeloop::InputText> texts_of(const Job& job, const std::vector<std::filesystem::path>& files) {
+    std::vector<timeloop::InputText> texts;
+    for (const auto& f : files) texts.push_back({job.sandbox.relative(f), *read_input(job, f)});
+    return texts;
+  }
+
+  static StatsRun native_run(const std::vector<timeloop::InputText>& texts, const timeloop::LoadOptions& load,
+                             const std::vector<std::filesystem::path>& files) {
+    const timeloop::Spec spec = timeloop::load_spec(texts, load);
+    const timeloop::Evaluation ev = timeloop::evaluate(spec);
+    StatsRun run;
+    if (!ev.unsupported.empty()) {
+      run.blocked = Blocked{BlockKind::unsupported, "unsupported by the native Timeloop model: " + ev.unsupported,
+                            "use a smaller mapping, or run the real tool (options.engine \"real\") or reread its "
+                            "output",
+                            files};
+      return run;
+    }
+    if (ev.error) {
+      run.blocked = Blocked{BlockKind::invalid_input, "the mapping does not fit: " + ev.error->message(),
+                            "fix the mapping (or the architecture) so that every level holds its tiles", files};
+      return run;
+    }
+    run.stats = timeloop::to_reported(*ev.result, spec.arch, spec.semantics);
+    run.base = described(run.stats, files,
+                         std::string(timeloop::k_native_version) + " (" + timeloop::semantics_name(spec.semantics) +
+                             " semantics)");
+    run.base.warnings = spec.warnings;
+    for (const auto& n : spec.notes) run.base.notes.push_back(n);
+    if (ev.result->imperfect) {
+      run.base.warnings.push_back("residual factors: cycles (and computes of residual spatial loops) are counted as "
+                                  "if every loop were padded, as the real tool does");
+    }
+    return run;
+  }
+
+  // The claim's metric read from a run.
+  static Outcome read_metric(const StatsRun& run, const Job& job) {
+    if (run.blocked) return *run.blocked;
     std::string why;
-    const auto v = timeloop::metric_value(stats, job.claim.metric, why);
+    const auto v = timeloop::metric_value(run.stats, job.claim.metric, why);
     if (!v) {
       return Blocked{BlockKind::unsupported, "metric \"" + job.claim.metric + "\" not available: " + why,
                      "use a level and data space named in the Timeloop inputs (data spaces bypassed at a level have "
                      "no accesses there)",
-                     files};
+                     run.base.files};
     }
-    Measurement m;
+    Measurement m = run.base;
     m.value = v->value;
     m.unit = parse_unit(v->unit).value_or(Unit{v->unit, Dimension::count, 1.0});
+    return m;
+  }
+
+  // What every measurement of the run shows besides its value: the run's headline figures.
+  static Measurement described(const ReportedStats& stats, const std::vector<std::filesystem::path>& files,
+                               const std::string& tool_version) {
+    Measurement m;
     m.files = files;
     m.tool_version = tool_version;
     auto fmt = [](double x) {
@@ -448,27 +488,31 @@ class TimeloopAdapter final : public Adapter {
     return m;
   }
 
-  static Outcome reread(const Job& job, std::vector<std::filesystem::path> files,
-                        const std::vector<timeloop::InputText>& texts) {
+  static Outcome reread(const Job& job, std::vector<std::filesystem::path> files, const std::string& inputs_key) {
     const auto path = job.sandbox.resolve(job.claim_dir, *job.claim.artifact);
-    files.push_back(path);
-    const std::string content = job.sandbox.read(path);
-    const std::string rel = job.sandbox.relative(path);
-    ReportedStats stats;
-    if (path.extension() == ".xml") {
-      std::vector<std::string> names = {"Weights", "Inputs", "Outputs"};
-      if (!texts.empty()) {
-        const timeloop::Spec spec = timeloop::load_spec(texts);
-        names.clear();
-        for (const auto& d : spec.problem.shape.data_spaces) names.push_back(d.name);
+    const auto run = share_run<StatsRun>(job, "timeloop/reread " + path.string() + inputs_key, [&] {
+      const std::vector<timeloop::InputText> texts = texts_of(job, files);
+      files.push_back(path);
+      const std::string rel = job.sandbox.relative(path);
+      const auto content = read_input(job, path);
+      StatsRun parsed;
+      if (path.extension() == ".xml") {
+        std::vector<std::string> names = {"Weights", "Inputs", "Outputs"};
+        if (!texts.empty()) {
+          const timeloop::Spec spec = timeloop::load_spec(texts);
+          names.clear();
+          for (const auto& d : spec.problem.shape.data_spaces) names.push_back(d.name);
+        }
+        parsed.stats = timeloop::parse_stats_xml(rel, *content, names);
+      } else {
+        parsed.stats = timeloop::parse_stats_text(rel, *content);
       }
-      stats = timeloop::parse_stats_xml(rel, content, names);
-    } else {
-      stats = timeloop::parse_stats_text(rel, content);
-    }
-    Outcome o = finish(stats, job, files,
-                       std::string(stats.v4 ? "Timeloop v4" : "timeloop") + " (re-read of " +
-                           path.filename().string() + ")");
+      parsed.base = described(parsed.stats, files,
+                           std::string(parsed.stats.v4 ? "Timeloop v4" : "timeloop") + " (re-read of " +
+                               path.filename().string() + ")");
+      return parsed;
+    });
+    Outcome o = read_metric(*run, job);
     if (auto* m = std::get_if<Measurement>(&o); m && path.extension() != ".xml") {
       const auto& metric = job.claim.metric;
       const bool printed_per_compute =
@@ -483,52 +527,61 @@ class TimeloopAdapter final : public Adapter {
     return o;
   }
 
-  static Outcome run_real(const Job& job, const std::vector<std::filesystem::path>& files) {
+  static std::shared_ptr<const StatsRun> run_real(const Job& job, const std::vector<std::filesystem::path>& files,
+                                                  const std::string& inputs_key) {
+    auto blocked = [&](BlockKind kind, std::string reason, std::string unblock) {
+      return std::make_shared<const StatsRun>(StatsRun{Blocked{kind, std::move(reason), std::move(unblock), files}, {}, {}});
+    };
     if (!job.policy.allow_commands) {
-      return Blocked{BlockKind::command_not_allowed,
+      return blocked(BlockKind::command_not_allowed,
                      "options.engine = \"real\" runs timeloop-model, which needs --allow-commands",
-                     "re-run the audit with --allow-commands, or use the native engine", files};
+                     "re-run the audit with --allow-commands, or use the native engine");
     }
     const auto program = find_on_path("timeloop-model");
     if (!program) {
-      return Blocked{BlockKind::tool_missing,
-                     "timeloop-model is not on PATH (nor named by CLAIMCHECK_TIMELOOP_MODEL)",
+      return blocked(BlockKind::tool_missing, "timeloop-model is not on PATH (nor named by CLAIMCHECK_TIMELOOP_MODEL)",
                      "install Timeloop v3.0.3 (NVlabs/timeloop) and put timeloop-model on PATH, or use the native "
-                     "engine",
-                     files};
+                     "engine");
     }
-    std::random_device rd;
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("claimcheck-timeloop-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
-    std::filesystem::create_directories(dir);
-    struct Cleanup {
-      std::filesystem::path p;
-      ~Cleanup() {
-        std::error_code ec;
-        std::filesystem::remove_all(p, ec);
+    return share_run<StatsRun>(job, "timeloop/real " + program->string() + inputs_key, [&] {
+      std::random_device rd;
+      const auto dir = std::filesystem::temp_directory_path() /
+                       ("claimcheck-timeloop-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
+      std::filesystem::create_directories(dir);
+      struct Cleanup {
+        std::filesystem::path p;
+        ~Cleanup() {
+          std::error_code ec;
+          std::filesystem::remove_all(p, ec);
+        }
+      } cleanup{dir};
+      std::vector<std::string> args;
+      for (const auto& f : files) args.push_back(f.string());
+      StatsRun run;
+      const auto status = run_in(dir, *program, args, job.policy.timeout);
+      if (!status) {
+        run.blocked = Blocked{BlockKind::timeout, "timeloop-model did not finish within the per-claim timeout",
+                              "raise the timeout, or use the native engine", files};
+        return run;
       }
-    } cleanup{dir};
-    std::vector<std::string> args;
-    for (const auto& f : files) args.push_back(f.string());
-    const auto status = run_in(dir, *program, args, job.policy.timeout);
-    if (!status) {
-      return Blocked{BlockKind::timeout, "timeloop-model did not finish within the per-claim timeout",
-                     "raise the timeout, or use the native engine", files};
-    }
-    if (*status != 0) {
-      std::string err = read_text(dir / "stderr.txt");
-      if (err.size() > 2000) err = err.substr(0, 2000) + "...";
-      return Blocked{BlockKind::invalid_input,
-                     "timeloop-model exited with status " + std::to_string(*status) + ": " + err,
-                     "fix the inputs so that the real tool accepts them", files};
-    }
-    const auto stats_path = dir / "timeloop-model.stats.txt";
-    if (!std::filesystem::exists(stats_path)) {
-      return Blocked{BlockKind::adapter_error, "timeloop-model wrote no timeloop-model.stats.txt",
-                     "check the Timeloop installation (v3.0.3 layout expected)", files};
-    }
-    const ReportedStats stats = timeloop::parse_stats_text("timeloop-model.stats.txt", read_text(stats_path));
-    return finish(stats, job, files, "timeloop-model (" + program->string() + ")");
+      if (*status != 0) {
+        std::string err = read_text(dir / "stderr.txt");
+        if (err.size() > 2000) err = err.substr(0, 2000) + "...";
+        run.blocked = Blocked{BlockKind::invalid_input,
+                              "timeloop-model exited with status " + std::to_string(*status) + ": " + err,
+                              "fix the inputs so that the real tool accepts them", files};
+        return run;
+      }
+      const auto stats_path = dir / "timeloop-model.stats.txt";
+      if (!std::filesystem::exists(stats_path)) {
+        run.blocked = Blocked{BlockKind::adapter_error, "timeloop-model wrote no timeloop-model.stats.txt",
+                              "check the Timeloop installation (v3.0.3 layout expected)", files};
+        return run;
+      }
+      run.stats = timeloop::parse_stats_text("timeloop-model.stats.txt", read_text(stats_path));
+      run.base = described(run.stats, files, "timeloop-model (" + program->string() + ")");
+      return run;
+    });
   }
 };
 

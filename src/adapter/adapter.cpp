@@ -18,8 +18,10 @@ std::string_view block_kind_name(BlockKind kind) {
   return "blocked";
 }
 
-std::vector<Claim> Adapter::expand(const Claim& claim, const Sandbox&, const std::filesystem::path&) const {
-  return {claim};
+std::vector<Claim> Adapter::expand(Claim claim, const Sandbox&, const std::filesystem::path&) const {
+  std::vector<Claim> itself;
+  itself.push_back(std::move(claim));
+  return itself;
 }
 
 std::vector<ClaimPath> Adapter::paths(const Claim& claim) const {
@@ -43,6 +45,15 @@ std::vector<ClaimPath> Adapter::paths(const Claim& claim) const {
 }
 
 void Adapter::check_inputs(const Job&, Diagnostics&) const {}
+
+bool Adapter::runs_commands(const Claim&) const { return false; }
+
+double Adapter::expected_cost(const Claim&) const { return 1.0; }
+
+std::shared_ptr<const std::string> read_input(const Job& job, const std::filesystem::path& absolute) {
+  if (job.memo == nullptr) return std::make_shared<const std::string>(job.sandbox.read(absolute));
+  return job.memo->read(job.sandbox, absolute);
+}
 
 std::vector<NewSlot> Adapter::new_slots(Mode mode) const {
   if (mode == Mode::reread) return {{"ARTIFACT", "/artifact", false, false, true}};
@@ -88,7 +99,7 @@ Outcome measure_safely(const Adapter& adapter, const Job& job) {
       return Blocked{BlockKind::invalid_input, e.what(),
                      "correct \"" + field + "\" in the claim (" + at.file.generic_string() + ":" +
                          std::to_string(at.line) + "): the file is read as it is",
-                     {}};
+                     {}, true};
     }
     return Blocked{BlockKind::invalid_input, e.what(), "fix the input file named above", {}};
   } catch (const std::exception& e) {

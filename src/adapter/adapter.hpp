@@ -4,8 +4,19 @@
 //
 // Contract:
 // - measure() is called from several threads at once: it must not keep mutable state.
-// - It reads files only through job.sandbox (paths inside the repository) and runs programs only
-//   when job.policy.allow_commands is set.
+// - It reads files only through job.sandbox (paths inside the repository), preferably with
+//   read_input(job, path), and runs programs only when job.policy.allow_commands is set.
+// - Measure once per run: claims that differ only in what they read from one run (their metric,
+//   the options metric_options() names) are measured from one run. measure() gets that run with
+//   share_run(job, key, make): `key` names the run (the adapter's name, the resolved input paths,
+//   the options that change it), make() computes it (parse, evaluate, simulate) and is called
+//   once per audit; each claim then reads its own metric from the shared value. The value is
+//   shared between threads, so it is immutable once made.
+// - Results are reusable: apart from claims whose runs_commands() is true, a Measurement depends
+//   only on the claim's fields other than id, title, source, expected and tags, and on the
+//   contents of the files in Measurement::files, which names every file it read. The result
+//   cache keys a measurement by exactly that, so an input the adapter reads but does not list
+//   would let a changed file go unnoticed. Blocked outcomes are never reused.
 // - It returns a Measurement, or a Blocked with a reason and the step that would unblock it.
 //   It may instead throw: PathError (a named file is missing or outside the repository) and
 //   InputError (a file is malformed) become blocked verdicts with kind input_missing /
@@ -25,6 +36,7 @@
 #include "core/claim.hpp"
 #include "core/diagnostics.hpp"
 #include "core/units.hpp"
+#include "adapter/run_memo.hpp"
 #include "io/sandbox.hpp"
 
 namespace claimcheck {
@@ -41,7 +53,19 @@ struct Job {
   const Sandbox& sandbox;
   std::filesystem::path claim_dir;  // absolute folder of the claim file: base of its relative paths
   RunPolicy policy;
+  RunMemo* memo = nullptr;          // what the audit's claims share (null: nothing is shared)
 };
+
+// The content of `absolute` (a path job.sandbox.resolve() returned), read once per audit.
+std::shared_ptr<const std::string> read_input(const Job& job, const std::filesystem::path& absolute);
+
+// The run named `key`, made once per audit by make() (see the contract above); without a memo
+// in the job, made now.
+template <typename T, typename Make>
+std::shared_ptr<const T> share_run(const Job& job, const std::string& key, Make&& make) {
+  if (job.memo == nullptr) return std::make_shared<const T>(make());
+  return job.memo->share<T>(key, std::forward<Make>(make));
+}
 
 // A named figure shown with a measurement (e.g. per-level accesses); the value is preformatted.
 struct Detail {
@@ -83,6 +107,7 @@ struct Blocked {
   std::string reason;   // what stopped the measurement, e.g. "timeloop-model is not on PATH"
   std::string unblock;  // what would unblock it, e.g. "install Timeloop or use mode \"run\""
   std::vector<std::filesystem::path> files;  // inputs read before it stopped (for provenance)
+  bool names_claim = false;  // the text names the claim itself (its file and line): not shared with others
   bool operator==(const Blocked&) const = default;
 };
 
@@ -181,11 +206,22 @@ class Adapter {
   virtual std::vector<NewSlot> new_slots(Mode mode) const;
 
   virtual Outcome measure(const Job& job) const = 0;
+
+  // Options that only pick a number out of a run (astra-sim's npu and node): claims that differ
+  // only in their metric and these share one run, and one shard of a sharded audit.
+  virtual std::vector<std::string> metric_options() const { return {}; }
+  // Whether measuring the claim runs a program (the command adapter, a real tool): its result
+  // may depend on more than its files, so it is reused from the result cache only when the
+  // claim opts in ("cache": true).
+  virtual bool runs_commands(const Claim& claim) const;
+  // The expected cost of the claim's run relative to a typical model evaluation (1), for
+  // balancing the shards of a sharded audit; a search or a simulation of thousands of events
+  // costs more. An estimate from the claim alone: every shard must compute the same.
+  virtual double expected_cost(const Claim& claim) const;
   // The claims this claim stands for, measured and reported one by one (default: itself). An
   // adapter may expand one claim into several with ids of their own (astra-sim: options.npu "all"
   // gives one claim per NPU). Reads only through `sandbox`; never throws.
-  virtual std::vector<Claim> expand(const Claim& claim, const Sandbox& sandbox,
-                                    const std::filesystem::path& claim_dir) const;
+  virtual std::vector<Claim> expand(Claim claim, const Sandbox& sandbox, const std::filesystem::path& claim_dir) const;
 };
 
 // Runs adapter.measure(job), turning the exceptions named in the contract into Blocked values.

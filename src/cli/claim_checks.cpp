@@ -1,6 +1,7 @@
 #include "cli/claim_checks.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "adapter/adapter_tables.hpp"
 #include "adapter/registry.hpp"
@@ -18,10 +19,30 @@ namespace {
 
 std::string mode_name(Mode mode) { return mode == Mode::run ? "run" : "reread"; }
 
+// An adapter's tables, built once per process (an adapter builds them on every call, and every
+// claim is checked against them).
+struct Tables {
+  std::vector<Mode> modes;
+  std::vector<OptionInfo> options;
+  std::vector<MetricInfo> metrics;
+};
+
+const Tables& tables_of(const Adapter& adapter) {
+  static const std::map<const Adapter*, Tables> tables = [] {
+    std::map<const Adapter*, Tables> out;
+    for (const auto& entry : registry()) {
+      const Adapter& a = *entry.adapter;
+      out.emplace(&a, Tables{a.modes(), a.options(), a.metrics()});
+    }
+    return out;
+  }();
+  return tables.at(&adapter);
+}
+
 // The metric's unit against the expected one: a dimension that cannot match is a claim error,
 // found here rather than after measuring.
 void check_metric_unit(const Adapter& adapter, const Claim& claim, Diagnostics& out) {
-  const std::vector<MetricInfo> metrics = adapter.metrics();
+  const std::vector<MetricInfo>& metrics = tables_of(adapter).metrics;
   const MetricInfo* info = find_metric_info(metrics, claim.metric);
   if (!info) return;
   const auto unit = parse_unit(info->unit);
@@ -126,11 +147,11 @@ void validate_with_adapter(const Claim& claim, Diagnostics& out) {
     return;
   }
   Diagnostics found;
-  const auto modes = adapter->modes();
-  if (std::find(modes.begin(), modes.end(), claim.mode) == modes.end()) {
+  const Tables& tables = tables_of(*adapter);
+  if (std::find(tables.modes.begin(), tables.modes.end(), claim.mode) == tables.modes.end()) {
     found.add({}, "/mode", "the " + adapter->name() + " adapter does not support mode \"" + mode_name(claim.mode) + "\"");
   }
-  check_options(adapter->options(), claim.options, adapter->name(), found);
+  check_options(tables.options, claim.options, adapter->name(), found);
   check_metric_unit(*adapter, claim, found);
   // The adapter's own rules; a place the tables already found wrong is reported once.
   Diagnostics own;

@@ -19,7 +19,9 @@
 #include "cli/commands.hpp"
 #include "cli/pipeline.hpp"
 #include "cli/root.hpp"
+#include "cli/progress.hpp"
 #include "core/derive.hpp"
+#include "core/merge.hpp"
 #include "io/atomic_file.hpp"
 #include "io/claim_loader.hpp"
 #include "provenance/git.hpp"
@@ -42,37 +44,31 @@ std::string render(const AuditRecord& record, const std::string& format, const R
   return find_report_format(format)->render(record, options);
 }
 
-std::string claim_line(const ClaimResult& r) {
-  const auto& info = verdict_info(r.verdict);
-  std::ostringstream line;
-  line << info.label;
-  for (std::size_t pad = info.label.size(); pad < 11; ++pad) line << ' ';
-  line << r.id << "  expected " << format_expected(r.expected);
-  if (r.verdict == Verdict::blocked) {
-    line << "  blocked (" << r.block_kind << "): " << r.reason;
-  } else {
-    line << "  measured " << format_quantity(*r.measured, r.expected.unit.symbol);
-    if (!r.measured_basis.empty()) line << " (" << r.measured_basis << ")";
-    line << "  error " << format_error(r.expected, r.error, r.relative_error) << "  tolerance "
-         << format_tolerance(r.expected);
-  }
-  if (r.stale) line << "  [stale]";
-  if (r.evidence_uncommitted) line << "  [uncommitted evidence]";
-  return line.str();
-}
+// Where an audit's (or a merge's) results go, and the policy its exit status follows.
+struct OutputArgs {
+  std::string format = "md";
+  std::string output;
+  std::string record;
+  std::string fail_on = "discrepant";
+  RenderOptions render;
+};
 
 struct AuditArgs {
   std::vector<std::string> paths;
   int jobs = 0;
   std::vector<std::string> only;
-  std::string format = "md";
-  std::string output;
-  std::string record;
-  std::string fail_on = "discrepant";
+  OutputArgs results;
   bool allow_commands = false;
   double timeout_s = 600;
   std::string root;
-  RenderOptions render;
+  std::string cache;
+  bool no_cache = false;
+  std::string shard;
+};
+
+struct MergeArgs {
+  std::vector<std::string> records;
+  OutputArgs results;
 };
 
 // The claims --only selects, and every claim a selected derived claim is computed from.
@@ -103,20 +99,9 @@ std::vector<Claim> select_claims(std::vector<Claim> claims, const std::vector<st
   return selected;
 }
 
-int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err) {
-  FailPolicy policy;
-  if (auto problem = parse_fail_policy(args.fail_on, policy); !problem.empty()) {
-    err << "claimcheck: error: " << problem << "\n";
-    return k_exit_input;
-  }
-  const std::vector<Claim> claims = select_claims(load_claim_paths(args.paths), args.only);
-  if (claims.empty()) {
-    err << "claimcheck: error: --only matches no claim id\n";
-    return k_exit_input;
-  }
-
-  // Take the output locks before any work, so a concurrent audit is refused at once.
-  std::vector<std::unique_ptr<OutputLock>> locks;
+// Takes the locks of the output folders before any work, so that a concurrent audit is refused
+// at once; false (with the message printed) when another claimcheck holds one.
+bool lock_outputs(const OutputArgs& args, std::vector<std::unique_ptr<OutputLock>>& locks, std::ostream& err) {
   for (const auto& output : {args.output, args.record}) {
     if (output.empty() || output == "-" || is_special_output(output)) continue;
     auto lock = std::make_unique<OutputLock>(output);
@@ -126,23 +111,17 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
     if (!lock->try_lock()) {
       err << "claimcheck: error: another claimcheck is writing into " << lock->folder().string()
           << "; wait for it to finish or choose another output folder\n";
-      return k_exit_input;
+      return false;
     }
     locks.push_back(std::move(lock));
   }
+  return true;
+}
 
-  const Root root = find_root(args.root, args.paths);
-  if (!root.note.empty()) err << root.note << "\n";
-  if (!root.warning.empty()) err << root.warning << "\n";
-  AuditSettings settings;
-  settings.root = root.path;
-  settings.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  settings.policy.allow_commands = args.allow_commands;
-  settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
-
-  const AuditRecord record =
-      run_audit(claims, settings, [&](const ClaimResult& r) { err << claim_line(r) << "\n" << std::flush; });
-
+// Writes the record and the report, prints the summary, and returns the exit status the policy
+// gives the record.
+int finish_results(const AuditRecord& record, const OutputArgs& args, const FailPolicy& policy, std::ostream& out,
+                   std::ostream& err) {
   int failing = 0;
   for (const auto& r : record.claims) failing += fails(r, policy) ? 1 : 0;
   err << summary_line(record.summary);
@@ -167,6 +146,96 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
     status = k_exit_failed;
   }
   return status;
+}
+
+// "claimcheck: 850 reused from the cache, 54 measured (12 runs)": what the audit measured,
+// printed when the cache gave something or the audit is a shard (a cold audit prints as before).
+std::string measuring_line(const AuditRecord& record) {
+  const auto& m = record.measuring;
+  std::string line = "claimcheck: " + std::to_string(m.reused) + " reused from the cache, " +
+                     std::to_string(m.measured) + " measured (" + std::to_string(m.runs) +
+                     (m.runs == 1 ? " run" : " runs") + ")";
+  if (record.shard) {
+    line += "; shard " + std::to_string(record.shard->index) + "/" + std::to_string(record.shard->count) + ": " +
+            std::to_string(record.claims.size()) + " of " + std::to_string(record.shard->total) + " claims";
+  }
+  return line;
+}
+
+int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err) {
+  FailPolicy policy;
+  if (auto problem = parse_fail_policy(args.results.fail_on, policy); !problem.empty()) {
+    err << "claimcheck: error: " << problem << "\n";
+    return k_exit_input;
+  }
+  std::optional<ShardSpec> shard;
+  if (!args.shard.empty()) {
+    shard.emplace();
+    if (auto problem = parse_shard(args.shard, *shard); !problem.empty()) {
+      err << "claimcheck: error: " << problem << "\n";
+      return k_exit_input;
+    }
+    // A shard measures only part of the audit: the policy applies to the merged record.
+    policy.nothing_measured = false;
+  }
+  std::vector<Claim> claims = select_claims(load_claim_paths(args.paths), args.only);
+  if (claims.empty()) {
+    err << "claimcheck: error: --only matches no claim id\n";
+    return k_exit_input;
+  }
+  std::vector<std::unique_ptr<OutputLock>> locks;
+  if (!lock_outputs(args.results, locks, err)) return k_exit_input;
+
+  const Root root = find_root(args.root, args.paths);
+  if (!root.note.empty()) err << root.note << "\n";
+  if (!root.warning.empty()) err << root.warning << "\n";
+  AuditSettings settings;
+  settings.root = root.path;
+  settings.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  settings.policy.allow_commands = args.allow_commands;
+  settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
+  if (!args.no_cache) settings.cache = args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache);
+  // Cache entries are trusted as measurements: a folder a commit can write into (a pull request)
+  // could hold forged ones.
+  if (settings.cache && GitRepository(root.path).tracks_below(fs::absolute(*settings.cache))) {
+    err << "claimcheck: warning: the result cache " << settings.cache->string()
+        << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
+           "outside the tracked files)\n";
+    settings.cache.reset();
+  }
+  settings.shard = shard;
+
+  // A live line on a terminal; the per-claim lines otherwise (a file, a pipe, a test's stream).
+  const char* term = std::getenv("TERM");
+  const bool live = &err == &std::cerr && ::isatty(STDERR_FILENO) == 1 && !(term && std::string(term) == "dumb");
+  std::unique_ptr<AuditObserver> progress;
+  if (live) {
+    progress = std::make_unique<LiveProgress>(err, terminal_width(STDERR_FILENO));
+  } else {
+    progress = std::make_unique<LineProgress>(err);
+  }
+  const AuditRecord record = run_audit(std::move(claims), settings, *progress);
+  progress.reset();
+  if (record.measuring.reused > 0 || record.shard) err << measuring_line(record) << "\n";
+  return finish_results(record, args.results, policy, out, err);
+}
+
+// Merge: the shards' records joined into the record of the whole audit, then written and judged
+// like an audit's.
+int run_merge_command(const MergeArgs& args, std::ostream& out, std::ostream& err) {
+  FailPolicy policy;
+  if (auto problem = parse_fail_policy(args.results.fail_on, policy); !problem.empty()) {
+    err << "claimcheck: error: " << problem << "\n";
+    return k_exit_input;
+  }
+  std::vector<std::pair<fs::path, AuditRecord>> shards;
+  for (const auto& path : args.records) shards.emplace_back(path, read_record_file(path));
+  std::vector<std::unique_ptr<OutputLock>> locks;
+  if (!lock_outputs(args.results, locks, err)) return k_exit_input;
+  const AuditRecord record = merge_shards(shards);
+  err << "claimcheck: merged " << shards.size() << (shards.size() == 1 ? " shard" : " shards") << ": "
+      << record.claims.size() << (record.claims.size() == 1 ? " claim" : " claims") << "\n";
+  return finish_results(record, args.results, policy, out, err);
 }
 
 // Lint: every check the audit makes before measuring, and those that read the claims' files
@@ -199,11 +268,7 @@ int run_lint_command(const std::vector<std::string>& paths, const std::string& r
 
 int run_render_command(const std::string& path, const std::string& format_name, const RenderOptions& options,
                        const std::string& output, std::ostream& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the record");
-  std::ostringstream text;
-  text << in.rdbuf();
-  const AuditRecord record = record_from_json(text.str(), path);
+  const AuditRecord record = read_record_file(path);
   const std::string rendered = render(record, format_name, options);
   if (output.empty() || output == "-") {
     out << rendered;
@@ -226,6 +291,14 @@ int run_adapters_command(const std::string& tool, std::ostream& out) {
 
 }  // namespace
 
+AuditRecord read_record_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, 0, "cannot read the audit record", "write one with `claimcheck audit --record FILE`");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return record_from_json(text.str(), path);
+}
+
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
   CLI::App app{"claimcheck: audits the numbers a research paper reports against the code and data behind them"};
   app.set_version_flag("--version", std::string("claimcheck ") + build_info::k_version);
@@ -240,12 +313,26 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   audit_cmd->add_option("-j,--jobs", audit.jobs, "claims measured in parallel (default: the number of cores)")
       ->check(CLI::Range(1, 1024));
   audit_cmd->add_option("--only", audit.only, "audit only claims whose id matches this glob (repeatable)");
-  audit_cmd->add_option("--format", audit.format, "report format: " + format_list)
-      ->check(CLI::IsMember(report_format_names()));
-  audit_cmd->add_option("-o,--output", audit.output, "write the report here (atomically) instead of stdout");
-  audit_cmd->add_option("--record", audit.record, "also write the JSON audit record here");
-  audit_cmd->add_option("--fail-on", audit.fail_on,
-                        "exit 1 when a claim is one of: discrepant, blocked, stale (comma list) or none");
+  MergeArgs merge;
+  auto* merge_cmd = app.add_subcommand(
+      "merge", "join the records of a sharded audit (audit --shard K/N --record FILE) into the whole audit's record, "
+               "then report it like audit");
+  merge_cmd->add_option("records", merge.records, "the N shards' records (JSON)")->required();
+  for (auto* cmd : {audit_cmd, merge_cmd}) {
+    OutputArgs& o = cmd == audit_cmd ? audit.results : merge.results;
+    cmd->add_option("--format", o.format, "report format: " + format_list)->check(CLI::IsMember(report_format_names()));
+    cmd->add_option("-o,--output", o.output, "write the report here (atomically) instead of stdout");
+    cmd->add_option("--record", o.record, "also write the JSON audit record here");
+    cmd->add_option("--fail-on", o.fail_on,
+                    "exit 1 when a claim is one of: discrepant, blocked, stale (comma list) or none");
+  }
+  audit_cmd->add_option("--cache", audit.cache,
+                        "the result cache's folder: measurements of unchanged claims and files are reused from it "
+                        "(default: .claimcheck/cache in the repository root)");
+  audit_cmd->add_flag("--no-cache", audit.no_cache, "measure every claim; read and write no result cache");
+  audit_cmd->add_option("--shard", audit.shard,
+                        "audit only shard K of N (K/N): a deterministic part of the claims, whole runs together, of "
+                        "about equal cost; join the N records with claimcheck merge");
   audit_cmd->add_flag("--allow-commands", audit.allow_commands, "let claims run programs (command adapter, real tools)");
   audit_cmd->add_option("--timeout", audit.timeout_s, "seconds a claim may run a program (default 600)")
       ->check(CLI::PositiveNumber);
@@ -268,8 +355,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   RenderOptions render_options;
   render_cmd->add_option("--format", render_format, "report format: " + format_list)
       ->check(CLI::IsMember(report_format_names()));
-  for (auto* cmd : {audit_cmd, render_cmd}) {
-    RenderOptions& o = cmd == audit_cmd ? audit.render : render_options;
+  for (auto* cmd : {audit_cmd, merge_cmd, render_cmd}) {
+    RenderOptions& o = cmd == audit_cmd ? audit.results.render : cmd == merge_cmd ? merge.results.render : render_options;
     cmd->add_option("--comment-key", o.comment_key,
                     "comment format: KEY of the hidden marker <!-- claimcheck:KEY --> (default claimcheck)");
     cmd->add_option("--report-url", o.full_report_url, "comment format: where the full report is, named when cut");
@@ -322,6 +409,7 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
 
   try {
     if (*audit_cmd) return run_audit_command(audit, out, err);
+    if (*merge_cmd) return run_merge_command(merge, out, err);
     if (*lint_cmd) return run_lint_command(lint_paths, lint_root, err);
     if (*render_cmd) return run_render_command(render_path, render_format, render_options, render_output, out);
     if (*adapters_cmd) return run_adapters_command(adapters_tool, out);

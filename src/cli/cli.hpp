@@ -3,6 +3,9 @@
 // 0 success, 1 a claim failed the policy, 2 usage or input error, 3 internal error.
 
 #include <iosfwd>
+#include <string>
+
+#include "core/record.hpp"
 
 namespace claimcheck {
 
@@ -11,6 +14,13 @@ inline constexpr int k_exit_failed = 1;
 inline constexpr int k_exit_input = 2;
 inline constexpr int k_exit_internal = 3;
 
+// The result cache's folder under the repository root when --cache is not given.
+inline constexpr const char* k_default_cache = ".claimcheck/cache";
+
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+// Reads an audit record (JSON); throws InputError naming the file when it cannot be read or is
+// not a record.
+AuditRecord read_record_file(const std::string& path);
 
 }  // namespace claimcheck

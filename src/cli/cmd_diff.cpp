@@ -26,17 +26,9 @@ struct DiffArgs {
   RenderOptions render;
 };
 
-AuditRecord read_record(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the audit record", "write one with `claimcheck audit --record FILE`");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return record_from_json(text.str(), path);
-}
-
 int run_diff(const DiffArgs& args, std::ostream& out, std::ostream& err) {
-  const AuditRecord base = read_record(args.base);
-  const AuditRecord head = read_record(args.head);
+  const AuditRecord base = read_record_file(args.base);
+  const AuditRecord head = read_record_file(args.head);
   const RecordDiff diff = diff_records(base, head);
   std::string rendered;
   if (args.format == "json") {

@@ -4,12 +4,16 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "adapter/registry.hpp"
+#include "cli/reuse.hpp"
 #include "core/derive.hpp"
 #include "core/judge.hpp"
+#include "io/result_cache.hpp"
 #include "provenance/git.hpp"
 #include "report/format.hpp"
 
@@ -18,74 +22,254 @@ namespace fs = std::filesystem;
 
 namespace {
 
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A claim's outcome and how it was obtained.
 struct Measured {
-  Outcome outcome;
-  double duration_ms = 0.0;
+  std::shared_ptr<const Outcome> outcome;  // the claims sharing a measurement share it
+  double duration_ms = 0.0;  // of the measurement (shared by the claims that share it)
+  CacheUse cache;
 };
 
-// Stage: measure. One claim through its adapter; never throws.
-Measured measure_one(const Claim& claim, const Sandbox& sandbox, const RunPolicy& policy) {
-  const auto start = std::chrono::steady_clock::now();
-  Measured out;
-  const Adapter* adapter = find_adapter(claim.tool);
-  if (!adapter) {
-    out.outcome = Blocked{BlockKind::unknown_adapter, "no adapter named \"" + claim.tool + "\"",
-                          "run `claimcheck adapters` for the list", {}};
-  } else {
+// One claim an adapter measures, as planned.
+struct Planned {
+  std::size_t claim = 0;             // index into the claims
+  std::filesystem::path claim_dir;   // absolute folder of its claim file
+  const Adapter* adapter = nullptr;  // null: no adapter of that name (blocked)
+  std::string key;                   // claim key: claims with equal keys share one measurement
+  bool cacheable = false;            // the result cache may hold its measurement
+  std::vector<std::size_t> sharing;  // a leader (first claim with its key): the claims that share its measurement
+  bool leader = true;
+};
+
+// Runs work(k) for k in [0, n) on `jobs` threads.
+template <typename Work>
+void parallel_for(std::size_t n, int jobs, const Work& work) {
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t k = next++; k < n; k = next++) work(k);
+  };
+  const int threads = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
+  std::vector<std::jthread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+}
+
+// Stage: expand. An adapter may stand one claim for several (astra-sim's options.npu "all").
+std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandbox) {
+  std::vector<Claim> claims;
+  claims.reserve(listed.size());
+  for (auto& claim : listed) {
+    const Adapter* adapter = find_adapter(claim.tool);
+    if (!adapter) {
+      claims.push_back(std::move(claim));
+      continue;
+    }
     const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
-    const Job job{claim, sandbox, claim_dir, policy};
-    out.outcome = measure_safely(*adapter, job);
+    for (auto& c : adapter->expand(std::move(claim), sandbox, claim_dir)) claims.push_back(std::move(c));
   }
-  out.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return claims;
+}
+
+// Stage: shard. The claims this audit judges: all, or those of its shard.
+std::vector<std::size_t> select_claims(const std::vector<Claim>& claims, const AuditSettings& settings,
+                                       const Sandbox& sandbox) {
+  if (settings.shard) return shard_claims(claims, *settings.shard, sandbox);
+  std::vector<std::size_t> all(claims.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+  return all;
+}
+
+// Stage: plan. The claims an adapter measures (derived claims are computed later), each with its
+// claim key; the first claim of each key leads, the others share its measurement.
+std::vector<Planned> plan_measurements(const std::vector<Claim>& claims, const std::vector<std::size_t>& selected,
+                                       ClaimFiles& files) {
+  std::vector<Planned> plan;
+  std::map<std::string, std::size_t> leaders;
+  for (std::size_t i : selected) {
+    const Claim& claim = claims[i];
+    if (claim.derived) continue;
+    Planned p;
+    p.claim = i;
+    p.claim_dir = files.dir(claim);
+    p.adapter = find_adapter(claim.tool);
+    if (p.adapter) {
+      p.key = claim_key(claim, *p.adapter, files.folder(claim));
+      p.cacheable = cacheable(claim, *p.adapter);
+      auto [it, added] = leaders.emplace(p.key, plan.size());
+      if (!added) {
+        p.leader = false;
+        plan[it->second].sharing.push_back(plan.size());
+      }
+    }
+    plan.push_back(std::move(p));
+  }
+  return plan;
+}
+
+// One claim through its adapter; never throws.
+Measured measure_one(const Claim& claim, const Planned& planned, const Sandbox& sandbox, const RunPolicy& policy,
+                     RunMemo& memo, AuditObserver& observer) {
+  const auto start = std::chrono::steady_clock::now();
+  observer.measuring(claim);
+  Measured out;
+  if (!planned.adapter) {
+    out.outcome = std::make_shared<const Outcome>(Blocked{BlockKind::unknown_adapter,
+                                                          "no adapter named \"" + claim.tool + "\"",
+                                                          "run `claimcheck adapters` for the list", {}});
+  } else {
+    const Job job{claim, sandbox, planned.claim_dir, policy, &memo};
+    out.outcome = std::make_shared<const Outcome>(measure_safely(*planned.adapter, job));
+  }
+  out.duration_ms = ms_since(start);
   return out;
 }
 
-// Stage: plan. The claims an adapter measures, in claim order (derived claims are computed later).
-std::vector<std::size_t> plan_measurements(const std::vector<Claim>& claims) {
-  std::vector<std::size_t> planned;
-  for (std::size_t i = 0; i < claims.size(); ++i) {
-    if (!claims[i].derived) planned.push_back(i);
+// The files a claim names itself (artifact, inputs, specs), resolved once per folder and path.
+class NamedFiles {
+ public:
+  NamedFiles(const Sandbox& sandbox, ClaimFiles& claim_files) : m_sandbox(sandbox), m_claim_files(claim_files) {}
+  std::vector<fs::path> of(const Claim& claim) {
+    std::vector<fs::path> files;
+    const fs::path& claim_dir = m_claim_files.dir(claim);
+    auto add = [&](const std::string& written) {
+      auto [it, added] = m_resolved.try_emplace(claim_dir.native() + '\0' + written);
+      if (added) {
+        try {
+          it->second = m_sandbox.resolve(claim_dir, written);
+        } catch (const PathError&) {
+          // Reported by the adapter when it needs the file.
+        }
+      }
+      if (it->second) files.push_back(*it->second);
+    };
+    if (claim.artifact) add(*claim.artifact);
+    for (const auto& input : claim.inputs) add(input);
+    if (claim.workload.path) add(*claim.workload.path);
+    if (claim.hardware.path) add(*claim.hardware.path);
+    return files;
   }
-  return planned;
-}
 
-// Stage: measure, in parallel: outcomes land by claim index, so nothing depends on -j.
-std::vector<Measured> measure_all(const std::vector<Claim>& claims, const std::vector<std::size_t>& planned,
-                                  const Sandbox& sandbox, const AuditSettings& settings) {
-  std::vector<Measured> measured(claims.size());
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t k = next++; k < planned.size(); k = next++) {
-      measured[planned[k]] = measure_one(claims[planned[k]], sandbox, settings.policy);
-    }
-  };
-  const int jobs = std::max(1, std::min<int>(settings.jobs, static_cast<int>(planned.size())));
-  std::vector<std::jthread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
-  worker();
-  return measured;
-}
+ private:
+  const Sandbox& m_sandbox;
+  ClaimFiles& m_claim_files;
+  std::unordered_map<std::string, std::optional<fs::path>> m_resolved;  // key: folder '\0' path as written
+};
 
-// Files a claim names itself (artifact and inputs), resolved when they exist.
-std::vector<fs::path> named_files(const Claim& claim, const Sandbox& sandbox) {
-  std::vector<fs::path> files;
-  const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
-  auto add = [&](const std::string& written) {
-    try {
-      files.push_back(sandbox.resolve(claim_dir, written));
-    } catch (const PathError&) {
-      // Reported by the adapter when it needs the file.
-    }
-  };
-  if (claim.artifact) add(*claim.artifact);
-  for (const auto& input : claim.inputs) add(input);
-  if (claim.workload.path) add(*claim.workload.path);
-  if (claim.hardware.path) add(*claim.hardware.path);
+// The files a measurement's result depends on: those it read and those its claim names.
+std::vector<fs::path> result_files(const Measurement& m, const Claim& claim, NamedFiles& named) {
+  std::vector<fs::path> files = named.of(claim);
+  files.insert(files.end(), m.files.begin(), m.files.end());
   return files;
 }
 
+// A file's hash by its path relative to the root, for the cache; nothing outside the root.
+std::optional<std::string> hash_below_root(const std::string& relative, const Sandbox& sandbox, FileHashes& hashes) {
+  const fs::path path(relative);
+  if (path.empty() || path.is_absolute()) return std::nullopt;
+  for (const auto& part : path) {
+    if (part == "..") return std::nullopt;
+  }
+  return hashes.of(sandbox.root() / path);
+}
+
+// Stage: reuse. Leaders whose measurement the cache holds for the current files.
+void reuse_cached(const std::vector<Planned>& plan, const ResultCache& cache, const Sandbox& sandbox,
+                  FileHashes& hashes, std::vector<std::optional<Measured>>& measured, int jobs) {
+  parallel_for(plan.size(), jobs, [&](std::size_t k) {
+    const Planned& p = plan[k];
+    if (!p.leader || !p.cacheable) return;
+    const auto start = std::chrono::steady_clock::now();
+    const auto found = cache.find(
+        p.key, [&](const std::string& relative) { return hash_below_root(relative, sandbox, hashes); });
+    if (!found) return;
+    auto m = measurement_from_payload(found->payload, sandbox);
+    if (m) {
+      measured[p.claim] = Measured{std::make_shared<const Outcome>(std::move(*m)), ms_since(start),
+                                   CacheUse{CacheStatus::hit, found->key}};
+    }
+  });
+}
+
+// Whether the claims sharing a leader's measurement may take its outcome: not a blocked one that
+// names the leader itself.
+bool shareable(const Outcome& outcome) {
+  const auto* blocked = std::get_if<Blocked>(&outcome);
+  return !blocked || !blocked->names_claim;
+}
+
+// Stage: measure. The leaders the cache did not hold, through their adapters in parallel, each
+// run once (the memo); the claims sharing a leader's measurement take it, or are measured
+// themselves when its outcome names the leader. Outcomes land by claim index, so nothing depends
+// on -j.
+void measure_all(const std::vector<Claim>& claims, const std::vector<Planned>& plan, const Sandbox& sandbox,
+                 const AuditSettings& settings, RunMemo& memo, std::vector<std::optional<Measured>>& measured,
+                 AuditObserver& observer) {
+  auto finish_leader = [&](const Planned& p) {
+    Measured& m = *measured[p.claim];
+    observer.measured(claims[p.claim], *m.outcome);
+    if (!shareable(*m.outcome)) return;
+    for (std::size_t f : p.sharing) {
+      measured[plan[f].claim] = m;
+      observer.measured(claims[plan[f].claim], *m.outcome);
+    }
+  };
+  parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
+    const Planned& p = plan[k];
+    if (!p.leader) return;
+    if (!measured[p.claim]) {
+      measured[p.claim] = measure_one(claims[p.claim], p, sandbox, settings.policy, memo, observer);
+      if (p.cacheable && settings.cache) measured[p.claim]->cache.status = CacheStatus::miss;
+    }
+    finish_leader(p);
+  });
+  parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
+    const Planned& p = plan[k];
+    if (measured[p.claim]) return;
+    measured[p.claim] = measure_one(claims[p.claim], p, sandbox, settings.policy, memo, observer);
+    if (p.cacheable && settings.cache) measured[p.claim]->cache.status = CacheStatus::miss;
+    observer.measured(claims[p.claim], *measured[p.claim]->outcome);
+  });
+}
+
+// An entry the store stage writes.
+struct PendingEntry {
+  std::string claim_key;
+  std::vector<FileHash> files;
+  std::string payload;
+};
+
+// Stage: store. New measurements get their result keys now; their entries are written by a
+// thread of their own while the audit goes on (the returned thread; joined when it is dropped).
+std::jthread store_measured(const std::vector<Claim>& claims, const std::vector<Planned>& plan,
+                            const ResultCache& cache, const Sandbox& sandbox, FileHashes& hashes, NamedFiles& named,
+                            std::vector<std::optional<Measured>>& measured, std::vector<std::string>& problems) {
+  std::vector<PendingEntry> pending;
+  for (const Planned& p : plan) {
+    Measured& m = *measured[p.claim];
+    if (!p.leader || m.cache.status != CacheStatus::miss) continue;
+    const auto* measurement = std::get_if<Measurement>(m.outcome.get());
+    if (!measurement) continue;
+    std::string payload = measurement_payload(*measurement, sandbox);
+    auto files = hashed_files(result_files(*measurement, claims[p.claim], named), sandbox, hashes);
+    if (payload.empty() || !files) continue;
+    m.cache.key = ResultCache::result_key(p.key, *files);
+    for (std::size_t f : p.sharing) measured[plan[f].claim]->cache = m.cache;
+    pending.push_back({p.key, std::move(*files), std::move(payload)});
+  }
+  return std::jthread([&cache, &problems, pending = std::move(pending)] {
+    for (const auto& entry : pending) {
+      std::string error;
+      cache.store(entry.claim_key, entry.files, entry.payload, error);
+      if (!error.empty() && problems.empty()) problems.push_back(error);
+    }
+  });
+}
+
 // What was claimed, copied into the record so that it stands alone.
-ClaimResult claimed(const Claim& claim, const Sandbox& sandbox) {
+ClaimResult claimed(const Claim& claim, ClaimFiles& files) {
   ClaimResult r;
   r.id = claim.id;
   r.title = claim.title;
@@ -96,7 +280,7 @@ ClaimResult claimed(const Claim& claim, const Sandbox& sandbox) {
   r.workload = claim.workload.name;
   r.hardware = claim.hardware.name;
   r.expected = claim.expected;
-  r.file = sandbox.relative(fs::weakly_canonical(fs::absolute(claim.location.file)));
+  r.file = files.relative(claim);
   r.line = claim.location.line;
   r.tags = claim.tags;
   return r;
@@ -118,18 +302,19 @@ void judge_into(ClaimResult& r, const Claim& claim, double value, const Unit& un
 }
 
 // Stage: judge. The claim, its outcome and its verdict as one record entry.
-ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbox& sandbox) {
-  ClaimResult r = claimed(claim, sandbox);
+ClaimResult judge_one(const Claim& claim, const Measured& measured, ClaimFiles& files) {
+  ClaimResult r = claimed(claim, files);
   r.duration_ms = measured.duration_ms;
+  r.cache = measured.cache;
   if (const Adapter* adapter = find_adapter(claim.tool)) r.adapter_version = adapter->version();
-  if (const auto* blocked = std::get_if<Blocked>(&measured.outcome)) {
+  if (const auto* blocked = std::get_if<Blocked>(measured.outcome.get())) {
     r.verdict = Verdict::blocked;
     r.block_kind = std::string(block_kind_name(blocked->kind));
     r.reason = blocked->reason;
     r.unblock = blocked->unblock;
     return r;
   }
-  const auto& m = std::get<Measurement>(measured.outcome);
+  const auto& m = std::get<Measurement>(*measured.outcome);
   r.measured_raw = m.value;
   r.measured_unit = m.unit.symbol;
   r.measured_basis = m.basis;
@@ -144,8 +329,8 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, const Sandbo
 // Stage: derive. A derived claim from its operands' results (final: judged, and blocked when
 // stale), judged like a measured one. It inherits its operands' flags: its evidence is theirs.
 ClaimResult derive_one(const Claim& claim, const std::vector<Claim>& claims, const std::vector<ClaimResult>& results,
-                       const Sandbox& sandbox) {
-  ClaimResult r = claimed(claim, sandbox);
+                       ClaimFiles& files) {
+  ClaimResult r = claimed(claim, files);
   const Derivation& d = *claim.derived;
   std::vector<Quantity> operands;
   for (const auto& name : d.operands) {
@@ -184,32 +369,96 @@ ClaimResult derive_one(const Claim& claim, const std::vector<Claim>& claims, con
   return r;
 }
 
-// Stage: provenance per claim. Evidence states, and staleness of a re-read artifact: an input
-// changed (in the working tree, or in a later commit) after the artifact was last committed.
-void add_evidence(ClaimResult& result, const Claim& claim, const Measured& measured, const Sandbox& sandbox,
-                  const GitRepository& git, std::map<std::string, std::optional<std::int64_t>>& commit_times) {
-  std::vector<fs::path> files = named_files(claim, sandbox);
-  if (const auto* m = std::get_if<Measurement>(&measured.outcome)) {
+// The git facts the provenance stage needs, looked up once per audit whatever the number of
+// claims reading them: each file's evidence and each path's last commit.
+class EvidenceFacts {
+ public:
+  EvidenceFacts(const GitRepository& git, const Sandbox& sandbox, FileHashes& hashes)
+      : m_git(git), m_sandbox(sandbox), m_hashes(hashes) {}
+
+  // Looks up the evidence of `files` in one pass (of() then finds it).
+  void prepare(std::vector<fs::path> files) {
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+    std::vector<fs::path> regular;
+    std::vector<std::string> blobs;
+    for (const auto& file : files) {
+      if (m_evidence.count(file)) continue;
+      if (auto blob = m_hashes.of(file)) {
+        regular.push_back(file);
+        blobs.push_back(std::move(*blob));
+      } else {
+        m_evidence.emplace(file, std::nullopt);
+      }
+    }
+    auto found = m_git.evidence(regular, m_sandbox.root(), blobs);
+    for (std::size_t i = 0; i < regular.size(); ++i) m_evidence.emplace(regular[i], std::move(found[i]));
+  }
+
+  // The evidence of a regular file; null for anything else.
+  const Evidence* of(const fs::path& file) {
+    auto [it, added] = m_evidence.try_emplace(file);
+    if (added) {
+      if (auto blob = m_hashes.of(file)) it->second = m_git.evidence(file, m_sandbox.root(), *blob);
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  // When the file at `path` last changed: its last commit, or "now" for a file not committed as it is.
+  std::optional<std::int64_t> changed_at(const Evidence& e) {
+    if (e.state != EvidenceState::clean) return std::numeric_limits<std::int64_t>::max();
+    auto it = m_commit_times.find(e.path);
+    if (it == m_commit_times.end()) it = m_commit_times.emplace(e.path, m_git.last_commit_time(e.path)).first;
+    return it->second;
+  }
+
+  const GitRepository& git() const { return m_git; }
+
+ private:
+  const GitRepository& m_git;
+  const Sandbox& m_sandbox;
+  FileHashes& m_hashes;
+  std::map<fs::path, std::optional<Evidence>> m_evidence;
+  std::map<std::string, std::optional<std::int64_t>> m_commit_times;
+};
+
+// Stage: provenance per claim. Every file the claim names or its measurement read, sorted.
+std::vector<fs::path> evidence_files(const Claim& claim, const Measured& measured, NamedFiles& named) {
+  std::vector<fs::path> files = named.of(claim);
+  if (const auto* m = std::get_if<Measurement>(measured.outcome.get())) {
     files.insert(files.end(), m->files.begin(), m->files.end());
   } else {
-    const auto& b = std::get<Blocked>(measured.outcome);
+    const auto& b = std::get<Blocked>(*measured.outcome);
     files.insert(files.end(), b.files.begin(), b.files.end());
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());
+  return files;
+}
+
+// Their evidence (files that are not regular files have none).
+std::vector<Evidence> evidence_of(const std::vector<fs::path>& files, EvidenceFacts& facts) {
+  std::vector<Evidence> evidence;
   for (const auto& file : files) {
-    std::error_code ec;
-    if (!fs::is_regular_file(file, ec)) continue;
-    Evidence e = git.evidence(file, sandbox.root());
-    if (e.state != EvidenceState::clean) result.evidence_uncommitted = true;
-    result.evidence.push_back(std::move(e));
+    if (const Evidence* e = facts.of(file)) evidence.push_back(*e);
   }
-  if (claim.mode != Mode::reread || !claim.artifact || !git.found()) return;
+  return evidence;
+}
+
+// Evidence states into the result, and staleness of a re-read artifact: an input changed (in the
+// working tree, or in a later commit) after the artifact was last committed.
+void add_evidence(ClaimResult& result, const Claim& claim, std::vector<Evidence> evidence, const Sandbox& sandbox,
+                  EvidenceFacts& facts) {
+  for (const auto& e : evidence) {
+    if (e.state != EvidenceState::clean) result.evidence_uncommitted = true;
+  }
+  result.evidence = std::move(evidence);
+  if (claim.mode != Mode::reread || !claim.artifact || !facts.git().found()) return;
   const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
   auto find = [&](const std::string& written) -> const Evidence* {
     try {
       const fs::path p = sandbox.resolve(claim_dir, written);
-      const std::string rel = p.lexically_relative(fs::weakly_canonical(git.workdir())).generic_string();
+      const std::string rel = p.lexically_relative(fs::weakly_canonical(facts.git().workdir())).generic_string();
       for (const auto& e : result.evidence) {
         if (e.path == rel) return &e;
       }
@@ -217,19 +466,13 @@ void add_evidence(ClaimResult& result, const Claim& claim, const Measured& measu
     }
     return nullptr;
   };
-  auto changed_at = [&](const Evidence& e) -> std::optional<std::int64_t> {
-    if (e.state != EvidenceState::clean) return std::numeric_limits<std::int64_t>::max();
-    auto it = commit_times.find(e.path);
-    if (it == commit_times.end()) it = commit_times.emplace(e.path, git.last_commit_time(e.path)).first;
-    return it->second;
-  };
   const Evidence* artifact = find(*claim.artifact);
   if (!artifact) return;
-  const auto artifact_time = changed_at(*artifact);
+  const auto artifact_time = facts.changed_at(*artifact);
   for (const auto& input : claim.inputs) {
     const Evidence* e = find(input);
     if (!e) continue;
-    const auto input_time = changed_at(*e);
+    const auto input_time = facts.changed_at(*e);
     if (input_time && artifact_time && *input_time > *artifact_time) {
       result.stale = true;
       result.warnings.push_back("artifact " + artifact->path + " is stale: input " + e->path +
@@ -247,49 +490,108 @@ void add_evidence(ClaimResult& result, const Claim& claim, const Measured& measu
   }
 }
 
+// What, besides the claims, decides a shard's results: every shard of one audit has the same.
+std::string settings_text(const AuditSettings& settings) {
+  return std::string("commands ") + (settings.policy.allow_commands ? "allowed" : "not allowed") + ", timeout " +
+         std::to_string(settings.policy.timeout.count()) + " ms";
+}
+
 }  // namespace
 
-AuditRecord run_audit(const std::vector<Claim>& listed, const AuditSettings& settings, const ProgressFn& progress) {
+AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, AuditObserver& observer) {
   const auto start = std::chrono::steady_clock::now();
   AuditRecord record;
   const Sandbox sandbox(settings.root);
-  // Expand: an adapter may stand one claim for several (astra-sim's options.npu "all").
-  std::vector<Claim> claims;
-  for (const auto& claim : listed) {
-    const Adapter* adapter = find_adapter(claim.tool);
-    if (!adapter) {
-      claims.push_back(claim);
-      continue;
-    }
-    auto expanded = adapter->expand(claim, sandbox, fs::absolute(claim.location.file).parent_path());
-    for (auto& c : expanded) claims.push_back(std::move(c));
-  }
-  record.provenance.started_at = utc_now();
+  ClaimFiles claim_files(sandbox);
+  NamedFiles named(sandbox, claim_files);
+  FileHashes hashes;
+  std::optional<ResultCache> cache;
+  if (settings.cache) cache.emplace(*settings.cache);
 
-  // Plan: the claims an adapter measures; derived claims wait for their operands.
-  const std::vector<std::size_t> planned = plan_measurements(claims);
-  // Measure: each planned claim through its adapter, in parallel; outcomes land by index.
-  const std::vector<Measured> measured = measure_all(claims, planned, sandbox, settings);
+  // Expand: every claim the audit stands for, in claim order.
+  std::vector<Claim> claims = expand_claims(std::move(listed), sandbox);
+  record.provenance.started_at = utc_now();
+  // Shard: the claims this audit judges (all of them, or the shard's: whole runs and derivations).
+  const std::vector<std::size_t> selected = select_claims(claims, settings, sandbox);
+  if (settings.shard) {
+    record.shard = ShardInfo{settings.shard->index, settings.shard->count, claims.size(), selection_digest(claims),
+                             settings_text(settings)};
+  }
+  // Plan: the claims an adapter measures, each with its claim key; equal keys share a measurement.
+  std::vector<Planned> plan = plan_measurements(claims, selected, claim_files);
+  observer.planned(plan.size());
+  // Reuse: measurements the result cache holds for these claims and the files as they are now.
+  std::vector<std::optional<Measured>> measured(claims.size());
+  if (cache) reuse_cached(plan, *cache, sandbox, hashes, measured, settings.jobs);
+  // Measure: every other claim through its adapter, in parallel, each run once.
+  {
+    RunMemo memo;
+    measure_all(claims, plan, sandbox, settings, memo, measured, observer);
+    record.measuring.runs = static_cast<int>(memo.runs());
+  }
+  // Store: the new measurements into the cache (written on while the audit goes on).
+  std::vector<std::string> cache_problems;
+  std::jthread storing;
+  if (cache) storing = store_measured(claims, plan, *cache, sandbox, hashes, named, measured, cache_problems);
   // Judge: each measured claim against its expected value.
   std::vector<ClaimResult> results(claims.size());
-  for (std::size_t i : planned) results[i] = judge_one(claims[i], measured[i], sandbox);
+  for (const Planned& p : plan) results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files);
   // Provenance: the git state of the repository and of every measured claim's evidence.
   const GitRepository git(settings.root);
   record.provenance.git = git.info();
   record.provenance.environment = read_environment();
   record.provenance.claimcheck = read_tool_info();
   record.provenance.ci = read_ci_info(settings.env);
-  std::map<std::string, std::optional<std::int64_t>> commit_times;
-  for (std::size_t i : planned) add_evidence(results[i], claims[i], measured[i], sandbox, git, commit_times);
-  // Derive: derived claims from their operands' final results, operands first, then judged.
-  for (std::size_t i : derivation_order(claims)) results[i] = derive_one(claims[i], claims, results, sandbox);
-
-  if (progress) {
-    for (const auto& r : results) progress(r);
+  // The claims sharing a leader's measurement share its evidence (same fields, same files).
+  std::vector<std::shared_ptr<const std::vector<fs::path>>> evidence(plan.size());
+  std::vector<fs::path> every_file;
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    const Planned& p = plan[k];
+    if (!evidence[k]) {
+      evidence[k] = std::make_shared<const std::vector<fs::path>>(evidence_files(claims[p.claim], *measured[p.claim], named));
+      every_file.insert(every_file.end(), evidence[k]->begin(), evidence[k]->end());
+    }
+    for (std::size_t f : p.sharing) {
+      if (measured[plan[f].claim]->outcome == measured[p.claim]->outcome) evidence[f] = evidence[k];
+    }
   }
-  record.claims = std::move(results);
+  EvidenceFacts facts(git, sandbox, hashes);
+  facts.prepare(std::move(every_file));
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    add_evidence(results[plan[k].claim], claims[plan[k].claim], evidence_of(*evidence[k], facts), sandbox, facts);
+  }
+  // Derive: derived claims from their operands' final results, operands first, then judged.
+  std::vector<bool> in_audit(claims.size(), false);
+  for (std::size_t i : selected) in_audit[i] = true;
+  for (std::size_t i : derivation_order(claims)) {
+    if (in_audit[i]) results[i] = derive_one(claims[i], claims, results, claim_files);
+  }
+
+  // Record: this audit's results, in claim order (the claims and measurements are no longer needed).
+  measured = {};
+  plan = {};
+  claims = {};
+  if (settings.shard) {
+    record.claims.reserve(selected.size());
+    for (std::size_t i : selected) {
+      results[i].position = i;
+      record.claims.push_back(std::move(results[i]));
+    }
+  } else {
+    record.claims = std::move(results);
+  }
+  for (const auto& c : record.claims) {
+    if (c.cache.status == CacheStatus::hit) {
+      ++record.measuring.reused;
+    } else if (c.tool != k_derived_tool) {
+      ++record.measuring.measured;
+    }
+  }
   record.summary = summarize(record.claims);
-  record.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  if (storing.joinable()) storing.join();
+  for (const auto& problem : cache_problems) observer.warning("the result cache could not be written: " + problem);
+  observer.finished(record.claims);
+  record.duration_ms = ms_since(start);
   return record;
 }
 

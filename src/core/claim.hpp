@@ -113,6 +113,9 @@ struct Claim {
   std::optional<Unit> measured_unit;    // unit of the extracted raw value when it differs from expected's
   nlohmann::json options;               // adapter-specific options (object or null)
   std::vector<std::string> tags;
+  // "cache": whether the result cache may reuse the claim's measurement. Absent: yes, unless
+  // measuring it runs a program (its adapter's runs_commands()); true: also then; false: never.
+  std::optional<bool> cache;
   std::optional<Derivation> derived;    // set for a derived claim (tool "derived", no adapter)
   ClaimLocation location;
   bool operator==(const Claim&) const = default;

@@ -36,6 +36,28 @@ std::string_view evidence_state_name(EvidenceState state) {
   return "unknown";
 }
 
+namespace {
+constexpr std::array<std::pair<CacheStatus, std::string_view>, 3> k_cache_statuses = {{
+    {CacheStatus::none, "none"},
+    {CacheStatus::hit, "hit"},
+    {CacheStatus::miss, "miss"},
+}};
+}  // namespace
+
+std::string_view cache_status_name(CacheStatus status) {
+  for (const auto& [s, name] : k_cache_statuses) {
+    if (s == status) return name;
+  }
+  return "none";
+}
+
+std::optional<CacheStatus> parse_cache_status(std::string_view name) {
+  for (const auto& [s, n] : k_cache_statuses) {
+    if (n == name) return s;
+  }
+  return std::nullopt;
+}
+
 std::optional<EvidenceState> parse_evidence_state(std::string_view name) {
   for (const auto& [s, n] : k_states) {
     if (n == name) return s;

@@ -82,6 +82,22 @@ struct Provenance {
   bool operator==(const Provenance&) const = default;
 };
 
+// How a claim's measurement met the result cache.
+enum class CacheStatus {
+  none,  // not looked up: the cache was off, or the claim may not be cached (it runs a program)
+  hit,   // reused from the cache: nothing was measured
+  miss,  // measured; stored under the key unless it was blocked
+};
+
+struct CacheUse {
+  CacheStatus status = CacheStatus::none;
+  std::string key;  // the result's address in the cache (hit, or stored after a miss); "" otherwise
+  bool operator==(const CacheUse&) const = default;
+};
+
+std::string_view cache_status_name(CacheStatus status);
+std::optional<CacheStatus> parse_cache_status(std::string_view name);
+
 struct ClaimResult {
   // What was claimed (copied from the claim so the record stands alone).
   std::string id;
@@ -119,6 +135,8 @@ struct ClaimResult {
   std::string adapter_version;
   std::string tool_version;
   double duration_ms = 0.0;                // timing: excluded from determinism
+  CacheUse cache;                          // depends on the cache's state: excluded from determinism
+  std::optional<std::size_t> position;     // in a shard's record: the claim's place in the whole audit
   bool operator==(const ClaimResult&) const = default;
 };
 
@@ -132,11 +150,31 @@ struct Summary {
   bool operator==(const Summary&) const = default;
 };
 
+// How much of the audit was measured, and how much reused (depends on the cache's state).
+struct MeasuringStats {
+  int reused = 0;    // claims whose measurement came from the result cache
+  int measured = 0;  // claims measured by their adapter in this audit (several may share one run)
+  int runs = 0;      // runs the adapters computed (model evaluations, simulations, parsed artifacts)
+  bool operator==(const MeasuringStats&) const = default;
+};
+
+// The part of a sharded audit (`audit --shard K/N`) a record holds; `merge` joins the N parts.
+struct ShardInfo {
+  int index = 1;              // K, from 1
+  int count = 1;              // N
+  std::size_t total = 0;      // claims in the whole audit (every shard's)
+  std::string selection;      // digest of the whole audit's claim ids, in order: equal in every shard
+  std::string settings;       // what else decides the results (allowed commands, timeout); equal too
+  bool operator==(const ShardInfo&) const = default;
+};
+
 struct AuditRecord {
   int schema_version = k_record_schema_version;
   Provenance provenance;
   std::vector<ClaimResult> claims;   // sorted by claim file then position: independent of -j
   Summary summary;
+  MeasuringStats measuring;          // depends on the cache's state
+  std::optional<ShardInfo> shard;    // set in a shard's record
   double duration_ms = 0.0;          // timing
   bool operator==(const AuditRecord&) const = default;
 };

@@ -39,7 +39,7 @@ bool is_special_output(const fs::path& path) {
   return !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
-void write_file_atomically(const fs::path& requested, std::string_view content) {
+void write_file_atomically(const fs::path& requested, std::string_view content, Durability durability) {
   if (is_special_output(requested)) {
     // Renaming over a device or pipe would replace it (as root, /dev/null itself): write into it.
     const int fd = ::open(requested.c_str(), O_WRONLY | O_CLOEXEC);
@@ -72,7 +72,7 @@ void write_file_atomically(const fs::path& requested, std::string_view content) 
     cleanup();
     throw;
   }
-  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+  if (::fchmod(fd, 0644) != 0 || (durability == Durability::flushed && ::fsync(fd) != 0)) {
     const int saved = errno;
     cleanup();
     errno = saved;
@@ -85,6 +85,7 @@ void write_file_atomically(const fs::path& requested, std::string_view content) 
     errno = saved;
     fail("replace", path);
   }
+  if (durability == Durability::unflushed) return;
   // Make the rename itself durable.
   const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dir_fd >= 0) {

@@ -8,11 +8,17 @@
 
 namespace claimcheck {
 
+// Whether the content reaches the disk before the rename. Either way a reader sees the old file
+// or the new one; unflushed (for caches, whose damaged entries are detected) may lose the new
+// one in a crash, and saves a disk flush per file.
+enum class Durability { flushed, unflushed };
+
 // Throws std::runtime_error naming the path and the system error on failure; the old file is
 // then untouched and no temporary file is left behind. A symbolic link is followed: the file it
 // names is replaced and the link kept. An output that is not a regular file (/dev/null,
 // /dev/stdout, a named pipe) is written into, as a shell redirection would, never replaced.
-void write_file_atomically(const std::filesystem::path& path, std::string_view content);
+void write_file_atomically(const std::filesystem::path& path, std::string_view content,
+                           Durability durability = Durability::flushed);
 
 // true when `path` exists and is neither a regular file nor a folder (a device, pipe or socket,
 // possibly behind a link): write_file_atomically writes into it, and no lock is needed.

@@ -1,12 +1,14 @@
 #include "io/claim_loader.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -111,7 +113,7 @@ class ClaimReader {
     }
     only_keys(m_object, "",
               {"$schema", "id", "title", "source", "tool", "mode", "workload", "hardware", "metric", "expected",
-               "tolerance", "artifact", "inputs", "extract", "options", "tags", "derived", "for_each"});
+               "tolerance", "artifact", "inputs", "extract", "options", "tags", "cache", "derived", "for_each"});
     if (auto id = string_at(m_object, "", "id", true)) {
       const bool valid = std::all_of(id->begin(), id->end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -148,6 +150,14 @@ class ClaimReader {
     claim.inputs = read_strings("inputs");
     claim.tags = read_strings("tags");
     read_extract(claim);
+    if (m_object.contains("cache")) {
+      if (m_object.at("cache").is_boolean()) {
+        claim.cache = m_object.at("cache").get<bool>();
+      } else {
+        error("/cache", std::string("\"cache\" must be true or false, not ") + m_object.at("cache").type_name(),
+              "true lets the result cache reuse a result even when measuring it runs a program");
+      }
+    }
     if (m_object.contains("options")) {
       if (!m_object.at("options").is_object()) {
         error("/options", std::string("\"options\" must be an object, not ") + m_object.at("options").type_name());
@@ -198,7 +208,7 @@ class ClaimReader {
   // A derived claim: its value comes from other claims (core/derive.hpp), so it names no tool,
   // inputs or extraction of its own.
   void read_derived(Claim& claim) {
-    for (const char* key : {"tool", "mode", "metric", "artifact", "inputs", "extract", "options"}) {
+    for (const char* key : {"tool", "mode", "metric", "artifact", "inputs", "extract", "options", "cache"}) {
       if (m_object.contains(key)) {
         error(std::string("/") + key, std::string("a derived claim has no \"") + key + "\"",
               "its value comes from the claims named in \"derived\"");
@@ -500,7 +510,9 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
     }
     return;
   }
-  const JsonLocator locator(text);
+  // Only the claims' own positions and their expected values' are needed ("/3",
+  // "/3/expected/value"); diagnostics, which may point anywhere, are located with a full scan.
+  const JsonLocator locator(text, document.is_array() ? 1 : 0, "expected");
   std::vector<std::pair<const json*, std::string>> objects;
   if (document.is_array()) {
     if (document.empty()) result.diagnostics.add(file, "", "the file holds an empty array; expected at least one claim");
@@ -524,7 +536,10 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
       }
     };
     Diagnostics expand_problems;
-    const std::vector<Expansion> expansions = expand_for_each(*object, base, file, expand_problems);
+    // A claim without for_each is read where it is (most are: no copy).
+    const bool plain = !object->is_object() || !object->contains("for_each");
+    const std::vector<Expansion> expansions =
+        plain ? std::vector<Expansion>(1) : expand_for_each(*object, base, file, expand_problems);
     report(expand_problems);
     for (const Expansion& expansion : expansions) {
       if (result.claims.size() >= k_max_claims) {
@@ -532,14 +547,15 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
         full = true;
         break;
       }
+      const json& claim_object = plain ? *object : expansion.object;
       Diagnostics problems;
-      ClaimReader reader(expansion.object, base, problems, file);
+      ClaimReader reader(claim_object, base, problems, file);
       Claim claim = reader.read();
       if (!reader.ok()) {
         report(problems);
         continue;
       }
-      claim.expected.decimals = written_decimals(claim.expected, expansion.object, base, text, locator);
+      claim.expected.decimals = written_decimals(claim.expected, claim_object, base, text, locator);
       const TextPosition position = locator.value(base);
       claim.location = ClaimLocation{file, base, position.line, position.column};
       if (validate && *validate) {
@@ -557,7 +573,7 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
       result.claims.push_back(std::move(claim));
     }
   }
-  locate(result.diagnostics, first_diagnostic, locator);
+  if (result.diagnostics.size() > first_diagnostic) locate(result.diagnostics, first_diagnostic, JsonLocator(text));
 }
 
 }  // namespace
@@ -629,25 +645,48 @@ LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
 }
 
 LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
+  // Files are read and checked in parallel, each into its own result; joined in file order.
+  std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
+  std::vector<LoadResult> per_file(files.size());
+  std::atomic<std::size_t> next{0};
+  auto worker = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      const fs::path& file = files[i];
+      std::error_code ec;
+      const auto size = fs::file_size(file, ec);
+      if (ec) {
+        per_file[i].diagnostics.add(file, "", "cannot read the file: " + ec.message());
+        continue;
+      }
+      if (size > k_max_claim_file_bytes) {
+        per_file[i].diagnostics.add(file, "", "claim file has " + std::to_string(size) + " bytes, over the limit of " +
+                                                  std::to_string(k_max_claim_file_bytes));
+        continue;
+      }
+      std::ifstream in(file, std::ios::binary);
+      std::ostringstream buffer;
+      buffer << in.rdbuf();
+      texts[i] = std::move(buffer).str();
+      parse_into(texts[i], file, per_file[i], &validate);
+    }
+  };
+  {
+    const unsigned threads = std::min<std::size_t>(files.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+  }
   LoadResult result;
-  std::map<fs::path, std::string> texts;  // kept to locate the cross-claim checks' findings
-  for (const auto& file : files) {
-    std::error_code ec;
-    const auto size = fs::file_size(file, ec);
-    if (ec) {
-      result.diagnostics.add(file, "", "cannot read the file: " + ec.message());
-      continue;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    result.diagnostics.append(per_file[i].diagnostics);
+    for (auto& claim : per_file[i].claims) {
+      if (result.claims.size() >= k_max_claims) {
+        result.diagnostics.add(files[i], claim.location.pointer,
+                               "more than " + std::to_string(k_max_claims) + " claims in one audit");
+        break;
+      }
+      result.claims.push_back(std::move(claim));
     }
-    if (size > k_max_claim_file_bytes) {
-      result.diagnostics.add(file, "", "claim file has " + std::to_string(size) + " bytes, over the limit of " +
-                                           std::to_string(k_max_claim_file_bytes));
-      continue;
-    }
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    texts[file] = std::move(buffer).str();
-    parse_into(texts[file], file, result, &validate);
   }
   // Ids are unique across the audit: reports, diffs and caches key on them.
   std::map<std::string, const Claim*> seen;
@@ -660,6 +699,10 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
                                         "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
     }
   }
+  // The texts are kept to locate the findings about derived claims only.
+  if (std::none_of(result.claims.begin(), result.claims.end(), [](const Claim& c) { return c.derived.has_value(); })) {
+    texts.clear();
+  }
   // Derived claims refer to others: checked once every claim is known (when one failed to load,
   // its name would be reported missing for the wrong reason).
   if (result.diagnostics.empty()) {
@@ -668,7 +711,10 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
     std::map<fs::path, JsonLocator> locators;
     for (auto& d : derived.items()) {
       auto it = locators.find(d.file);
-      if (it == locators.end()) it = locators.emplace(d.file, JsonLocator(texts.at(d.file))).first;
+      if (it == locators.end()) {
+        const auto at = std::find(files.begin(), files.end(), d.file) - files.begin();
+        it = locators.emplace(d.file, JsonLocator(texts[static_cast<std::size_t>(at)])).first;
+      }
       Diagnostics one;
       one.add(std::move(d));
       locate(one, 0, it->second);

@@ -23,12 +23,12 @@ namespace {
 class Scanner {
  public:
   Scanner(std::string_view text, std::map<std::string, TextPosition>& values,
-          std::map<std::string, TextPosition>& keys)
-      : m_text(text), m_values(values), m_keys(keys) {}
+          std::map<std::string, TextPosition>& keys, int depth, std::string_view also)
+      : m_text(text), m_values(values), m_keys(keys), m_depth(depth), m_also(also) {}
 
   void run() {
     skip_space();
-    value("");
+    value("", 0, true, false);
   }
 
  private:
@@ -47,6 +47,13 @@ class Scanner {
            (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' || m_text[m_pos] == '\n' || m_text[m_pos] == '\r')) {
       advance();
     }
+  }
+
+  // Past a string, from its opening quote to after its closing one (strings hold no newline).
+  void skip_string() {
+    ++m_pos;
+    while (m_pos < m_text.size() && m_text[m_pos] != '"') m_pos += m_text[m_pos] == '\\' ? 2 : 1;
+    ++m_pos;
   }
 
   std::string string_token() {
@@ -78,9 +85,12 @@ class Scanner {
     return out;
   }
 
-  void value(const std::string& pointer) {
+  // `recorded`: this value's position is kept; `members_recorded`: so are its members' (the
+  // member named m_also just below the depth).
+  void value(const std::string& pointer, int depth, bool recorded, bool members_recorded) {
     // Iterative over siblings, recursive over depth: depth is bounded by parse_json_bounded.
-    m_values.emplace(pointer, here());
+    const bool children_recorded = depth < m_depth || members_recorded;
+    if (recorded) m_values.emplace(pointer, here());
     if (m_pos >= m_text.size()) return;
     const char c = m_text[m_pos];
     if (c == '{') {
@@ -88,13 +98,23 @@ class Scanner {
       skip_space();
       while (m_pos < m_text.size() && m_text[m_pos] != '}') {
         const TextPosition key_position = here();
-        const std::string key = string_token();
-        const std::string child = pointer + "/" + pointer_token(key);
-        m_keys.emplace(child, key_position);
+        std::string child;
+        bool child_members = false;
+        const bool look = children_recorded || (depth == m_depth && !m_also.empty());
+        if (look) {
+          const std::string key = string_token();
+          child_members = depth == m_depth && key == m_also;
+          if (children_recorded || child_members) {
+            child = pointer + "/" + pointer_token(key);
+            m_keys.emplace(child, key_position);
+          }
+        } else {
+          skip_string();
+        }
         skip_space();
         advance();  // ':'
         skip_space();
-        value(child);
+        value(child, depth + 1, children_recorded || child_members, child_members);
         skip_space();
         if (m_pos < m_text.size() && m_text[m_pos] == ',') {
           advance();
@@ -107,7 +127,9 @@ class Scanner {
       skip_space();
       int index = 0;
       while (m_pos < m_text.size() && m_text[m_pos] != ']') {
-        value(pointer + "/" + std::to_string(index++));
+        value(children_recorded ? pointer + "/" + std::to_string(index) : std::string(), depth + 1, children_recorded,
+              false);
+        ++index;
         skip_space();
         if (m_pos < m_text.size() && m_text[m_pos] == ',') {
           advance();
@@ -116,7 +138,7 @@ class Scanner {
       }
       advance();
     } else if (c == '"') {
-      string_token();
+      skip_string();
     } else {
       while (m_pos < m_text.size() && m_text[m_pos] != ',' && m_text[m_pos] != '}' && m_text[m_pos] != ']' &&
              m_text[m_pos] != ' ' && m_text[m_pos] != '\n' && m_text[m_pos] != '\r' && m_text[m_pos] != '\t') {
@@ -128,6 +150,8 @@ class Scanner {
   std::string_view m_text;
   std::map<std::string, TextPosition>& m_values;
   std::map<std::string, TextPosition>& m_keys;
+  int m_depth;
+  std::string_view m_also;
   std::size_t m_pos = 0;
   std::size_t m_line_start = 0;
   int m_line = 1;
@@ -135,8 +159,8 @@ class Scanner {
 
 }  // namespace
 
-JsonLocator::JsonLocator(std::string_view text) : m_text(text) {
-  Scanner(text, m_values, m_keys).run();
+JsonLocator::JsonLocator(std::string_view text, int depth, std::string_view also) : m_text(text) {
+  Scanner(text, m_values, m_keys, depth, also).run();
 }
 
 TextPosition JsonLocator::value(const std::string& pointer) const {

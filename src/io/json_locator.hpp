@@ -3,6 +3,7 @@
 // positions only for syntax errors, so diagnostics about valid JSON (an unknown key, a value of
 // the wrong type) locate themselves with this scanner.
 
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -18,8 +19,13 @@ struct TextPosition {
 
 class JsonLocator {
  public:
-  // Scans `text`, which must be valid JSON (parse it first).
-  explicit JsonLocator(std::string_view text);
+  // Scans `text`, which must be valid JSON (parse it first). With `depth`, only values and keys
+  // at most that deep are recorded ("" is depth 0, "/a" 1, "/a/b" 2), and the members of a
+  // member named `also` one level below that depth; a pointer not recorded is located at its
+  // nearest recorded ancestor. Large files of claims need their claims' positions and their
+  // expected values only, which a shallow scan gives without a map entry per value.
+  explicit JsonLocator(std::string_view text, int depth = std::numeric_limits<int>::max(),
+                       std::string_view also = {});
 
   // Position of the value at `pointer` ("" = the root), or of the nearest existing ancestor.
   TextPosition value(const std::string& pointer) const;

@@ -1,5 +1,7 @@
 #include "provenance/environment.hpp"
 
+#include <elf.h>
+#include <link.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "claimcheck/build_info.hpp"
+#include "io/digest.hpp"
 
 namespace claimcheck {
 namespace {
@@ -57,6 +60,52 @@ EnvironmentInfo read_environment() {
 
 ToolInfo read_tool_info() {
   return ToolInfo{build_info::k_version, build_info::k_compiler, build_info::k_build_type, build_info::k_flags};
+}
+
+namespace {
+
+// The NT_GNU_BUILD_ID note among the main program's PT_NOTE segments.
+int find_build_id(dl_phdr_info* info, std::size_t, void* out) {
+  auto& id = *static_cast<std::string*>(out);
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const auto& segment = info->dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const char* at = reinterpret_cast<const char*>(info->dlpi_addr + segment.p_vaddr);
+    const char* end = at + segment.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      const char* name = at + sizeof(ElfW(Nhdr));
+      const char* desc = name + ((note->n_namesz + 3) & ~3u);
+      if (desc + note->n_descsz > end) break;
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 && std::string_view(name, 3) == "GNU") {
+        static constexpr char k_hex[] = "0123456789abcdef";
+        for (std::size_t b = 0; b < note->n_descsz; ++b) {
+          const auto byte = static_cast<unsigned char>(desc[b]);
+          id += k_hex[byte >> 4];
+          id += k_hex[byte & 15];
+        }
+        return 1;
+      }
+      at = desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+  return 1;  // only the main program (the first object) is looked at
+}
+
+}  // namespace
+
+std::string executable_build_id() {
+  static const std::string id = [] {
+    std::string found;
+    dl_iterate_phdr(find_build_id, &found);
+    if (!found.empty()) return found;
+    std::ifstream in("/proc/self/exe", std::ios::binary);
+    if (!in) return std::string();
+    std::ostringstream content;
+    content << in.rdbuf();
+    return sha256_hex(content.str());
+  }();
+  return id;
 }
 
 CiInfo read_ci_info(const EnvLookup& env) {

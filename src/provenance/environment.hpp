@@ -17,6 +17,12 @@ EnvLookup process_env();
 EnvironmentInfo read_environment();
 ToolInfo read_tool_info();
 
+// The GNU build id of the running executable (hex; changes with every change to the code it was
+// linked from), or, when it has none, the SHA-256 of the executable file; "" when neither is
+// readable. The result cache keys on it, so a rebuilt claimcheck never reuses another build's
+// measurements.
+std::string executable_build_id();
+
 // GitHub Actions facts when GITHUB_ACTIONS=true. On pull_request events GITHUB_SHA is the merge
 // commit, so the PR head commit is read from the event payload (GITHUB_EVENT_PATH).
 CiInfo read_ci_info(const EnvLookup& env);

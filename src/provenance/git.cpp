@@ -1,6 +1,7 @@
 #include "provenance/git.hpp"
 
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <stdexcept>
@@ -75,6 +76,7 @@ GitRepository::GitRepository(const fs::path& path) {
       git_repository_free(repo);
     } else {
       m_repo = repo;
+      m_canonical_workdir = fs::weakly_canonical(workdir());
     }
   }
 }
@@ -91,8 +93,7 @@ fs::path GitRepository::workdir() const {
 
 bool GitRepository::ignored(const fs::path& absolute) const {
   if (!m_repo) return false;
-  const fs::path root = fs::weakly_canonical(workdir());
-  const fs::path relative = fs::weakly_canonical(absolute).lexically_relative(root);
+  const fs::path relative = fs::weakly_canonical(absolute).lexically_relative(m_canonical_workdir);
   if (relative.empty() || *relative.begin() == "..") return false;
   int is_ignored = 0;
   if (git_ignore_path_is_ignored(&is_ignored, m_repo, relative.generic_string().c_str()) != 0) return false;
@@ -207,31 +208,95 @@ std::optional<std::int64_t> GitRepository::last_commit_time(const std::string& r
   return git_commit_time(current.get());
 }
 
+bool GitRepository::tracks_below(const fs::path& absolute) const {
+  if (!m_repo) return false;
+  const fs::path relative = fs::weakly_canonical(absolute).lexically_relative(m_canonical_workdir);
+  if (relative.empty() || *relative.begin() == "..") return false;
+  git_index* index = nullptr;
+  if (git_repository_index(&index, m_repo) != 0) return false;
+  std::size_t at = 0;
+  const std::string prefix = relative == "." ? std::string() : relative.generic_string() + "/";
+  const bool found = git_index_find_prefix(&at, index, prefix.c_str()) == 0;
+  git_index_free(index);
+  return found;
+}
+
 Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit_root) const {
-  Evidence evidence;
   std::ifstream in(absolute, std::ios::binary);
   std::ostringstream content;
   content << in.rdbuf();
-  evidence.blob = git_blob_id(content.str());
+  return evidence(absolute, audit_root, git_blob_id(content.str()));
+}
+
+namespace {
+
+// A file's state from its git_status_file flags (or its error: not found, ambiguous).
+EvidenceState state_of(int error, unsigned flags) {
+  if (error != 0) return EvidenceState::untracked;
+  if (flags & GIT_STATUS_IGNORED) return EvidenceState::ignored;
+  if (flags & GIT_STATUS_WT_NEW) return EvidenceState::untracked;
+  if (is_modified(flags)) return EvidenceState::modified;
+  return EvidenceState::clean;
+}
+
+}  // namespace
+
+std::vector<Evidence> GitRepository::evidence(const std::vector<fs::path>& absolute, const fs::path& audit_root,
+                                              const std::vector<std::string>& blobs) const {
+  std::vector<Evidence> out(absolute.size());
+  for (std::size_t i = 0; i < absolute.size(); ++i) {
+    out[i].blob = blobs[i];
+    out[i].path = absolute[i].lexically_relative(m_repo ? m_canonical_workdir : audit_root).generic_string();
+    out[i].state = EvidenceState::not_in_git;
+  }
+  if (!m_repo || absolute.empty()) return out;
+  // git_status_file() is a status over one exact path; this is the same status over all of them
+  // (same options), each entry matched to its path. A path with no entry, or more than one, is
+  // what git_status_file() reports as an error.
+  std::vector<char*> paths;
+  for (auto& e : out) paths.push_back(e.path.data());
+  git_status_options options = GIT_STATUS_OPTIONS_INIT;
+  options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
+  options.flags = GIT_STATUS_OPT_INCLUDE_IGNORED | GIT_STATUS_OPT_RECURSE_IGNORED_DIRS |
+                  GIT_STATUS_OPT_INCLUDE_UNTRACKED | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS |
+                  GIT_STATUS_OPT_INCLUDE_UNMODIFIED | GIT_STATUS_OPT_DISABLE_PATHSPEC_MATCH;
+  options.pathspec.count = paths.size();
+  options.pathspec.strings = paths.data();
+  std::map<std::string, std::pair<int, unsigned>> found;  // path -> (entries, flags)
+  git_status_list* list_raw = nullptr;
+  if (git_status_list_new(&list_raw, m_repo, &options) != 0) {
+    for (auto& e : out) e.state = EvidenceState::untracked;
+    return out;
+  }
+  StatusList list(list_raw);
+  const std::size_t count = git_status_list_entrycount(list.get());
+  for (std::size_t i = 0; i < count; ++i) {
+    const git_status_entry* entry = git_status_byindex(list.get(), i);
+    const char* path = entry->head_to_index ? entry->head_to_index->old_file.path : entry->index_to_workdir->old_file.path;
+    auto& [entries, flags] = found[path];
+    ++entries;
+    flags = entry->status;
+  }
+  for (auto& e : out) {
+    const auto it = found.find(e.path);
+    e.state = it == found.end() || it->second.first != 1 ? EvidenceState::untracked : state_of(0, it->second.second);
+  }
+  return out;
+}
+
+Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit_root, std::string blob) const {
+  Evidence evidence;
+  evidence.blob = std::move(blob);
   if (!m_repo) {
     evidence.path = absolute.lexically_relative(audit_root).generic_string();
     evidence.state = EvidenceState::not_in_git;
     return evidence;
   }
-  const fs::path relative = absolute.lexically_relative(fs::weakly_canonical(workdir()));
+  const fs::path relative = absolute.lexically_relative(m_canonical_workdir);
   evidence.path = relative.generic_string();
   unsigned flags = 0;
-  if (git_status_file(&flags, m_repo, evidence.path.c_str()) != 0) {
-    evidence.state = EvidenceState::untracked;
-  } else if (flags & GIT_STATUS_IGNORED) {
-    evidence.state = EvidenceState::ignored;
-  } else if (flags & GIT_STATUS_WT_NEW) {
-    evidence.state = EvidenceState::untracked;
-  } else if (is_modified(flags)) {
-    evidence.state = EvidenceState::modified;
-  } else {
-    evidence.state = EvidenceState::clean;
-  }
+  const int error = git_status_file(&flags, m_repo, evidence.path.c_str());
+  evidence.state = state_of(error, flags);
   return evidence;
 }
 

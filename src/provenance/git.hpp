@@ -32,10 +32,23 @@ class GitRepository {
   // The blob id and git state of `absolute` (a file inside the work tree, or anywhere when no
   // repository was found: then only the blob id is computed).
   Evidence evidence(const std::filesystem::path& absolute, const std::filesystem::path& audit_root) const;
+  // The same, for a file whose blob id is already known.
+  Evidence evidence(const std::filesystem::path& absolute, const std::filesystem::path& audit_root,
+                    std::string blob) const;
+
+  // The evidence of many files at once (`blobs` their blob ids, in the same order): the same
+  // states as evidence() finds one by one, in a single pass over the index and work tree.
+  std::vector<Evidence> evidence(const std::vector<std::filesystem::path>& absolute,
+                                 const std::filesystem::path& audit_root, const std::vector<std::string>& blobs) const;
 
   // Whether `absolute` (which need not exist) is ignored by the work tree's .gitignore files;
   // false when no repository was found or it lies outside the work tree.
   bool ignored(const std::filesystem::path& absolute) const;
+
+  // Whether the index holds a file at or below `absolute` (a folder, which need not exist): a
+  // commit can put files there. False when no repository was found or it lies outside the work
+  // tree.
+  bool tracks_below(const std::filesystem::path& absolute) const;
 
   // Commit time (seconds since the epoch) of the newest commit reachable from HEAD, along
   // first parents, that changed `relative_path`; nullopt when none did (or no repository).
@@ -43,6 +56,7 @@ class GitRepository {
 
  private:
   ::git_repository* m_repo = nullptr;
+  std::filesystem::path m_canonical_workdir;  // workdir() with symbolic links resolved
 };
 
 // The git blob id of `content` (SHA-1 over "blob <size>\0<content>"), as `git hash-object` prints.

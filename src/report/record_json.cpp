@@ -96,6 +96,13 @@ class Reader {
     return out;
   }
 
+  // A non-negative integer.
+  std::uint64_t count(const json& object, const std::string& pointer, const char* key) const {
+    const json& v = at(object, pointer, key);
+    if (!v.is_number_unsigned()) fail(pointer + "/" + key, std::string("\"") + key + "\" must be an integer >= 0");
+    return v.get<std::uint64_t>();
+  }
+
   Expected expected(const json& object, const std::string& pointer) const {
     Expected e;
     const std::string unit = str(object, pointer, "unit");
@@ -221,10 +228,18 @@ json record_to_json(const AuditRecord& record) {
     // Present only when set, so records of claims without them stay as they were.
     if (!c.measured_basis.empty()) claim["measured_basis"] = c.measured_basis;
     if (!c.operands.empty()) claim["operands"] = c.operands;
+    // How the measurement met the result cache, and a shard's claim's place in the whole audit.
+    if (c.cache.status != CacheStatus::none) {
+      json cache = {{"status", cache_status_name(c.cache.status)}};
+      if (!c.cache.key.empty()) cache["key"] = c.cache.key;
+      claim["cache"] = cache;
+    }
+    if (c.position) claim["position"] = *c.position;
     claims.push_back(std::move(claim));
   }
   const auto& s = record.summary;
-  return {
+  const auto& m = record.measuring;
+  json out = {
       {"$schema", "https://claimcheck.invalid/schemas/audit-record.schema.json"},
       {"schema_version", record.schema_version},
       {"provenance",
@@ -236,9 +251,16 @@ json record_to_json(const AuditRecord& record) {
         {"blocked", s.blocked},
         {"stale", s.stale},
         {"uncommitted", s.uncommitted}}},
+      {"measuring", {{"reused", m.reused}, {"measured", m.measured}, {"runs", m.runs}}},
       {"claims", claims},
       {"duration_ms", record.duration_ms},
   };
+  if (record.shard) {
+    const auto& sh = *record.shard;
+    out["shard"] = {{"index", sh.index},         {"count", sh.count},         {"total", sh.total},
+                    {"selection", sh.selection}, {"settings", sh.settings}};
+  }
+  return out;
 }
 
 std::string record_to_text(const AuditRecord& record) { return record_to_json(record).dump(2) + "\n"; }
@@ -298,6 +320,24 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     c.run_url = r.str(ci, "/provenance/ci", "run_url", false);
   }
   record.provenance.started_at = r.str(p, "/provenance", "started_at", false);
+
+  if (doc.contains("measuring")) {
+    const json& m = r.section(doc, "", "measuring");
+    record.measuring.reused = r.integer(m, "/measuring", "reused");
+    record.measuring.measured = r.integer(m, "/measuring", "measured");
+    record.measuring.runs = r.integer(m, "/measuring", "runs");
+  }
+  if (doc.contains("shard")) {
+    const json& sh = r.section(doc, "", "shard");
+    ShardInfo info;
+    info.index = r.integer(sh, "/shard", "index");
+    info.count = r.integer(sh, "/shard", "count");
+    info.total = static_cast<std::size_t>(r.count(sh, "/shard", "total"));
+    info.selection = r.str(sh, "/shard", "selection");
+    info.settings = r.str(sh, "/shard", "settings", false);
+    if (info.count < 1 || info.index < 1 || info.index > info.count) r.fail("/shard", "shard index out of 1..count");
+    record.shard = info;
+  }
 
   const json& claims = r.at(doc, "", "claims");
   if (!claims.is_array()) r.fail("/claims", "\"claims\" must be an array");
@@ -368,6 +408,15 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     out.adapter_version = r.str(c, ptr, "adapter_version", false);
     out.tool_version = r.str(c, ptr, "tool_version", false);
     if (auto d = r.opt_num(c, ptr, "duration_ms")) out.duration_ms = *d;
+    if (c.contains("cache")) {
+      const json& cache = r.section(c, ptr, "cache");
+      const std::string status = r.str(cache, ptr + "/cache", "status");
+      const auto parsed = parse_cache_status(status);
+      if (!parsed) r.fail(ptr + "/cache/status", "unknown cache status \"" + status + "\"");
+      out.cache.status = *parsed;
+      out.cache.key = r.str(cache, ptr + "/cache", "key", false);
+    }
+    if (c.contains("position")) out.position = static_cast<std::size_t>(r.count(c, ptr, "position"));
     record.claims.push_back(std::move(out));
   }
   record.summary = summarize(record.claims);

@@ -86,8 +86,11 @@ TEST(AuditCommand, ResultsDoNotDependOnJobs) {
     repo.dir.write("claims/m" + std::to_string(i) + ".claim.json", c);
   }
   test::TempDir outputs;  // outside the repository, so the first audit's record does not dirty the second's
-  test::run({"audit", "-j", "1", "--record", (outputs.path() / "one.json").string(), "--fail-on", "none"}, repo.dir.path());
-  test::run({"audit", "-j", "8", "--record", (outputs.path() / "eight.json").string(), "--fail-on", "none"}, repo.dir.path());
+  // Without the result cache, which would give the second audit the first one's measurements.
+  test::run({"audit", "-j", "1", "--no-cache", "--record", (outputs.path() / "one.json").string(), "--fail-on", "none"},
+            repo.dir.path());
+  test::run({"audit", "-j", "8", "--no-cache", "--record", (outputs.path() / "eight.json").string(), "--fail-on", "none"},
+            repo.dir.path());
   auto strip = [&](const char* name) {
     std::string text = test::read_file(outputs.path() / name);
     text = std::regex_replace(text, std::regex(R"re("(duration_ms|started_at)": [^,\n]*)re"), "\"$1\": 0");
@@ -194,7 +197,9 @@ TEST(RenderCommand, BadRecordNamesFieldAndLine) {
             "claimcheck: 1 error\n");
   const auto missing = test::run({"render", "nope.json"}, dir.path());
   EXPECT_EQ(missing.exit_code, 2);
-  EXPECT_EQ(missing.err, "claimcheck: error: nope.json: cannot read the record\nclaimcheck: 1 error\n");
+  EXPECT_EQ(missing.err,
+            "claimcheck: error: nope.json: cannot read the audit record\n"
+            "  hint: write one with `claimcheck audit --record FILE`\nclaimcheck: 1 error\n");
 }
 
 TEST(ModelCommand, UnknownToolIsAUsageError) {

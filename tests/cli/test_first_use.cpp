@@ -33,7 +33,7 @@ TEST(FirstUse, AnUnknownCommandIsNamed) {
   EXPECT_EQ(r.err, "claimcheck: error: unknown command \"nwe\"\n  hint: did you mean \"new\"? (claimcheck --help lists "
                    "them)\n");
   const auto far = test::run({"frobnicate"});
-  EXPECT_EQ(far.err, "claimcheck: error: unknown command \"frobnicate\"\n  hint: commands: audit, lint, render, "
+  EXPECT_EQ(far.err, "claimcheck: error: unknown command \"frobnicate\"\n  hint: commands: audit, merge, lint, render, "
                      "adapters, model, new, cover, diff, publish (claimcheck --help lists them)\n");
 }
 

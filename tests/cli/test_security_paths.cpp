@@ -142,14 +142,26 @@ TEST_F(SandboxEscape, AuditWritesOnlyTheNamedOutputs) {
   };
   m_tmp.write("repo/claims/c.claim.json", test::csv_claim("ok", "../data/ok.csv", 1.5));
   const auto before = listing();
-  const auto r = test::run_binary({"audit", "claims", "--root", ".", "-j", "2", "--record",
-                                   (m_tmp.path() / "out/r.json").string(), "-o", (m_tmp.path() / "out/report.md").string()},
-                                  repo);
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto after = listing();
-  std::vector<std::string> added;
-  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
-  EXPECT_EQ(added, (std::vector<std::string>{"out", "out/r.json", "out/report.md"}));
+  auto audit = [&](const std::vector<std::string>& extra) {
+    std::vector<std::string> args = {"audit", "claims", "--root", ".", "-j", "2", "--record",
+                                     (m_tmp.path() / "out/r.json").string(), "-o",
+                                     (m_tmp.path() / "out/report.md").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const auto r = test::run_binary(args, repo);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto after = listing();
+    std::vector<std::string> added;
+    std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
+    return added;
+  };
+  EXPECT_EQ(audit({"--no-cache"}), (std::vector<std::string>{"out", "out/r.json", "out/report.md"}));
+  // The result cache, by default, and only it besides the outputs: in its folder under the root.
+  const auto added = audit({});
+  EXPECT_GT(added.size(), 3u);
+  for (const auto& path : added) {
+    const bool output = path == "out" || path == "out/r.json" || path == "out/report.md";
+    EXPECT_TRUE(output || path.rfind("repo/.claimcheck", 0) == 0) << path;
+  }
 }
 
 }  // namespace
