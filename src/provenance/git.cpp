@@ -277,11 +277,18 @@ std::vector<Evidence> GitRepository::evidence(const std::vector<fs::path>& absol
     ++entries;
     flags = entry->status;
   }
-  for (auto& e : out) {
-    const auto it = found.find(e.path);
-    e.state = it == found.end() || it->second.first != 1 ? EvidenceState::untracked : state_of(0, it->second.second);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const auto it = found.find(out[i].path);
+    out[i].state = it == found.end() || it->second.first != 1 ? unlisted_state(absolute[i])
+                                                               : state_of(0, it->second.second);
   }
   return out;
+}
+
+// A path git's status does not list: inside a nested repository (a fetched third_party/ clone)
+// git stops at its folder, which is ignored or untracked as a whole; the path's own ignore rules say which.
+EvidenceState GitRepository::unlisted_state(const fs::path& absolute) const {
+  return ignored(absolute) ? EvidenceState::ignored : EvidenceState::untracked;
 }
 
 Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit_root, std::string blob) const {
@@ -296,7 +303,7 @@ Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit
   evidence.path = relative.generic_string();
   unsigned flags = 0;
   const int error = git_status_file(&flags, m_repo, evidence.path.c_str());
-  evidence.state = state_of(error, flags);
+  evidence.state = error != 0 ? unlisted_state(absolute) : state_of(error, flags);
   return evidence;
 }
 

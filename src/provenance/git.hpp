@@ -55,6 +55,8 @@ class GitRepository {
   std::optional<std::int64_t> last_commit_time(const std::string& relative_path) const;
 
  private:
+  EvidenceState unlisted_state(const std::filesystem::path& absolute) const;
+
   ::git_repository* m_repo = nullptr;
   std::filesystem::path m_canonical_workdir;  // workdir() with symbolic links resolved
 };

@@ -86,6 +86,24 @@ TEST(Git, EvidenceStates) {
   EXPECT_EQ(modified.blob, git_blob_id("changed\n"));
 }
 
+// A fetched clone in an ignored folder: git's status stops at the clone's folder, yet each file in
+// it is ignored, not untracked (a single lookup and the batched one agree).
+TEST(Git, FilesOfAnIgnoredNestedCloneAreIgnored) {
+  Repo repo;
+  repo.dir.write(".gitignore", "/third_party/\n");
+  repo.dir.write("notes/new.txt", "n\n");
+  const fs::path inner = repo.dir.write("third_party/tool/inputs/arch.yaml", "a\n");
+  test::sh(std::string("git init -q . && ") + k_git + "add -A && " + k_git + "commit -q -m c",
+           repo.dir.path() / "third_party/tool");
+  const GitRepository git(repo.dir.path());
+  EXPECT_EQ(git.evidence(inner, repo.dir.path()).state, EvidenceState::ignored);
+  const auto batch = git.evidence(std::vector<fs::path>{inner, repo.dir.path() / "notes/new.txt", repo.dir.path() / "a.txt"},
+                                  repo.dir.path(), {"", "", ""});
+  EXPECT_EQ(batch[0].state, EvidenceState::ignored);
+  EXPECT_EQ(batch[1].state, EvidenceState::untracked);
+  EXPECT_EQ(batch[2].state, EvidenceState::clean);
+}
+
 TEST(Git, LastCommitTimeFollowsChanges) {
   Repo repo;
   test::sh(std::string("GIT_COMMITTER_DATE='2030-01-01T00:00:00Z' ") + k_git + "commit -q --allow-empty -m empty",
