@@ -29,11 +29,16 @@ fs::path Sandbox::resolve(const fs::path& base_dir, std::string_view written) co
     throw PathError(PathError::Kind::outside_repository,
                     "absolute path \"" + std::string(written) + "\" is not allowed; write it relative to the claim file");
   }
-  const fs::path joined = fs::absolute(base_dir) / given;
+  const fs::path joined = (base_dir.is_absolute() ? base_dir : fs::absolute(base_dir)) / given;
   // Check the lexical path first so "../x" is refused even when x does not exist.
   if (!is_inside(joined.lexically_normal(), m_root)) {
     throw PathError(PathError::Kind::outside_repository,
                     "path \"" + std::string(written) + "\" leaves the repository " + m_root.string());
+  }
+  const std::string key = joined.native();
+  {
+    const std::lock_guard lock(m_mutex);
+    if (const auto it = m_resolved.find(key); it != m_resolved.end()) return it->second;
   }
   std::error_code ec;
   if (!fs::exists(joined, ec)) {
@@ -46,6 +51,8 @@ fs::path Sandbox::resolve(const fs::path& base_dir, std::string_view written) co
                     "path \"" + std::string(written) + "\" resolves through a symbolic link to " +
                         canonical.string() + ", outside the repository " + m_root.string());
   }
+  const std::lock_guard lock(m_mutex);
+  m_resolved.emplace(key, canonical);
   return canonical;
 }
 
