@@ -230,9 +230,8 @@ Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit
 
 namespace {
 
-// A file's state from its git_status_file flags (or its error: not found, ambiguous).
-EvidenceState state_of(int error, unsigned flags) {
-  if (error != 0) return EvidenceState::untracked;
+// A file's state from the status flags git listed for it.
+EvidenceState state_of(unsigned flags) {
   if (flags & GIT_STATUS_IGNORED) return EvidenceState::ignored;
   if (flags & GIT_STATUS_WT_NEW) return EvidenceState::untracked;
   if (is_modified(flags)) return EvidenceState::modified;
@@ -280,7 +279,7 @@ std::vector<Evidence> GitRepository::evidence(const std::vector<fs::path>& absol
   for (std::size_t i = 0; i < out.size(); ++i) {
     const auto it = found.find(out[i].path);
     out[i].state = it == found.end() || it->second.first != 1 ? unlisted_state(absolute[i])
-                                                               : state_of(0, it->second.second);
+                                                               : state_of(it->second.second);
   }
   return out;
 }
@@ -303,7 +302,7 @@ Evidence GitRepository::evidence(const fs::path& absolute, const fs::path& audit
   evidence.path = relative.generic_string();
   unsigned flags = 0;
   const int error = git_status_file(&flags, m_repo, evidence.path.c_str());
-  evidence.state = error != 0 ? unlisted_state(absolute) : state_of(error, flags);
+  evidence.state = error != 0 ? unlisted_state(absolute) : state_of(flags);
   return evidence;
 }
 

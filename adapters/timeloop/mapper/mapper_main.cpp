@@ -1,7 +1,6 @@
 #include "adapters/timeloop/mapper/mapper_main.hpp"
 
 #include <cstdio>
-#include <fstream>
 #include <ostream>
 #include <stdexcept>
 
