@@ -144,7 +144,8 @@ TEST(ForEachClaims, OneResultPerSelector) {
           "tolerance": {"absolute": 0.5}, "for_each": {"npu": {"from": 0, "to": 3}}})",
       derived("mean-finish", "mean", R"(["finish-npu*"])", R"({"value": 100, "unit": "ns"})")};
   const DerivedRepo repo(claims);
-  const auto r = test::run({"audit", "--fail-on", "none", "-o", "../report.md"}, repo.dir.path());
+  const test::TempDir out;  // outside the repository, and not shared with other tests running at the same time
+  const auto r = test::run({"audit", "--fail-on", "none", "-o", (out.path() / "report.md").string()}, repo.dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err,
             "verified   finish-npu0  expected 100 ns  measured 100 ns  error 0%  tolerance \u00b10.5 ns\n"

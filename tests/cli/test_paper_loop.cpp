@@ -168,10 +168,13 @@ TEST(PaperLoop, TheShippedClaimsLinkWithTheirQuotesAsTheyAre) {
 
 TEST(PaperLoop, LatexMacrosCompileIntoThePaper) {
   PaperRepo repo;
-  const auto audit = test::run({"audit", "--record", "../record.json", "-o", "../report.md"}, repo.dir.path());
+  // The outputs go to a folder of their own: outside the repository (so they do not dirty it) and
+  // not shared with other tests running at the same time.
+  const test::TempDir out;
+  const std::string record = (out.path() / "record.json").string();
+  const auto audit = test::run({"audit", "--record", record, "-o", (out.path() / "report.md").string()}, repo.dir.path());
   ASSERT_EQ(audit.exit_code, 0) << audit.err;
-  const auto render = test::run({"render", "../record.json", "--format", "latex", "-o", "paper/claims.tex"},
-                                repo.dir.path());
+  const auto render = test::run({"render", record, "--format", "latex", "-o", "paper/claims.tex"}, repo.dir.path());
   ASSERT_EQ(render.exit_code, 0) << render.err;
   repo.dir.write("paper/values.tex", R"(\documentclass{article}
 \input{claims.tex}
