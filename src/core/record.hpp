@@ -12,7 +12,8 @@
 
 namespace claimcheck {
 
-inline constexpr int k_record_schema_version = 1;
+// Version 2 writes what claims share once (report/record_json.hpp); version 1 records are still read.
+inline constexpr int k_record_schema_version = 2;
 
 // Where a file used as evidence stands in git.
 enum class EvidenceState {

@@ -13,7 +13,12 @@ const std::vector<ReportFormat>& report_formats() {
   static const std::vector<ReportFormat> formats = {
       {"md", "Markdown report (GitHub-flavoured)",
        [](const AuditRecord& r, const RenderOptions&) { return render_markdown(r); }},
-      {"json", "the JSON audit record", [](const AuditRecord& r, const RenderOptions&) { return record_to_text(r); }},
+      {"json", "the JSON audit record (what claims share written once)",
+       [](const AuditRecord& r, const RenderOptions&) { return record_to_text(r); }},
+      {"json-full", "the JSON audit record with every claim written out in full (schema version 1)",
+       [](const AuditRecord& r, const RenderOptions&) {
+         return record_to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+       }},
       {"comment", "Markdown for one GitHub comment: under 65,536 characters, with a hidden marker",
        [](const AuditRecord& r, const RenderOptions& o) { return render_comment(r, o); }},
       {"github", "GitHub Actions annotations; also appends the job summary to $GITHUB_STEP_SUMMARY", &render_github},

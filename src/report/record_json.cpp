@@ -1,5 +1,7 @@
 #include "report/record_json.hpp"
 
+#include <unordered_map>
+
 #include "core/diagnostics.hpp"
 #include "io/json_limits.hpp"
 #include "io/json_locator.hpp"
@@ -103,6 +105,35 @@ class Reader {
     return v.get<std::uint64_t>();
   }
 
+  // Present-only reads: a key that is absent leaves the field as it is (a version 2 claim's own
+  // fields go over those of the shared entry it names); null reads as empty.
+  void set(const json& object, const std::string& pointer, const char* key, std::string& field) const {
+    if (object.contains(key)) field = str(object, pointer, key, false);
+  }
+  void set(const json& object, const std::string& pointer, const char* key, std::vector<std::string>& field) const {
+    if (object.contains(key)) field = strings(object, pointer, key);
+  }
+  void set(const json& object, const std::string& pointer, const char* key, int& field) const {
+    if (object.contains(key)) field = integer(object, pointer, key);
+  }
+  void set(const json& object, const std::string& pointer, const char* key, bool& field) const {
+    if (object.contains(key)) field = boolean(object, pointer, key);
+  }
+  void set(const json& object, const std::string& pointer, const char* key, std::optional<double>& field) const {
+    if (object.contains(key)) field = opt_num(object, pointer, key);
+  }
+
+  Evidence evidence(const json& object, const std::string& pointer) const {
+    Evidence e;
+    e.path = str(object, pointer, "path");
+    e.blob = str(object, pointer, "blob", false);
+    const std::string state = str(object, pointer, "state");
+    auto parsed = parse_evidence_state(state);
+    if (!parsed) fail(pointer + "/state", "unknown evidence state \"" + state + "\"");
+    e.state = *parsed;
+    return e;
+  }
+
   Expected expected(const json& object, const std::string& pointer) const {
     Expected e;
     const std::string unit = str(object, pointer, "unit");
@@ -153,10 +184,8 @@ class Reader {
   const std::filesystem::path& m_file;
 };
 
-}  // namespace
 
-json record_to_json(const AuditRecord& record) {
-  const auto& p = record.provenance;
+json provenance_to_json(const Provenance& p) {
   json git = {
       {"in_repository", p.git.in_repository}, {"root", p.git.root},
       {"head", p.git.head},                   {"branch", p.git.branch},
@@ -179,102 +208,398 @@ json record_to_json(const AuditRecord& record) {
                {"flags", p.claimcheck.flags}};
   json ci = {{"provider", p.ci.provider}, {"event", p.ci.event},       {"sha", p.ci.sha},
              {"head_sha", p.ci.head_sha}, {"ref", p.ci.ref}, {"run_url", p.ci.run_url}};
-  json claims = json::array();
-  for (const auto& c : record.claims) {
-    json evidence = json::array();
-    for (const auto& e : c.evidence) {
-      evidence.push_back({{"path", e.path}, {"blob", e.blob}, {"state", evidence_state_name(e.state)}});
-    }
-    json details = json::array();
-    for (const auto& [name, value] : c.details) details.push_back({{"name", name}, {"value", value}});
-    json source = {{"paper", c.source.paper}, {"where", c.source.where}};
-    if (!c.source.quote.empty()) source["quote"] = c.source.quote;
-    if (!c.source.url.empty()) source["url"] = c.source.url;
-    if (!c.source.doi.empty()) source["doi"] = c.source.doi;
-    if (!c.source.file.empty()) source["file"] = c.source.file;
-    if (c.source.line > 0) source["line"] = c.source.line;
-    json claim = {
-        {"id", c.id},
-        {"title", c.title},
-        {"source", source},
-        {"tool", c.tool},
-        {"mode", c.mode},
-        {"metric", c.metric},
-        {"workload", c.workload},
-        {"hardware", c.hardware},
-        {"expected", expected_to_json(c.expected)},
-        {"file", c.file},
-        {"line", c.line},
-        {"tags", c.tags},
-        {"verdict", verdict_info(c.verdict).label},
-        {"measured", optional_number(c.measured)},
-        {"measured_raw", optional_number(c.measured_raw)},
-        {"measured_unit", c.measured_unit},
-        {"error", optional_number(c.error)},
-        {"relative_error", optional_number(c.relative_error)},
-        {"block_kind", c.block_kind},
-        {"reason", c.reason},
-        {"unblock", c.unblock},
-        {"stale", c.stale},
-        {"evidence_uncommitted", c.evidence_uncommitted},
-        {"evidence", evidence},
-        {"details", details},
-        {"warnings", c.warnings},
-        {"notes", c.notes},
-        {"adapter_version", c.adapter_version},
-        {"tool_version", c.tool_version},
-        {"duration_ms", c.duration_ms},
-    };
-    // Present only when set, so records of claims without them stay as they were.
-    if (!c.measured_basis.empty()) claim["measured_basis"] = c.measured_basis;
-    if (!c.operands.empty()) claim["operands"] = c.operands;
-    // How the measurement met the result cache, and a shard's claim's place in the whole audit.
-    if (c.cache.status != CacheStatus::none) {
-      json cache = {{"status", cache_status_name(c.cache.status)}};
-      if (!c.cache.key.empty()) cache["key"] = c.cache.key;
-      claim["cache"] = cache;
-    }
-    if (c.position) claim["position"] = *c.position;
-    claims.push_back(std::move(claim));
-  }
-  const auto& s = record.summary;
-  const auto& m = record.measuring;
-  json out = {
-      {"$schema", "https://claimcheck.invalid/schemas/audit-record.schema.json"},
-      {"schema_version", record.schema_version},
-      {"provenance",
-       {{"git", git}, {"environment", environment}, {"claimcheck", tool}, {"ci", ci}, {"started_at", p.started_at}}},
-      {"summary",
-       {{"total", s.total},
-        {"verified", s.verified},
-        {"discrepant", s.discrepant},
-        {"blocked", s.blocked},
-        {"stale", s.stale},
-        {"uncommitted", s.uncommitted}}},
-      {"measuring", {{"reused", m.reused}, {"measured", m.measured}, {"runs", m.runs}}},
-      {"claims", claims},
-      {"duration_ms", record.duration_ms},
+  return {{"git", git}, {"environment", environment}, {"claimcheck", tool}, {"ci", ci}, {"started_at", p.started_at}};
+}
+
+json summary_to_json(const Summary& s) {
+  return {{"total", s.total},     {"verified", s.verified}, {"discrepant", s.discrepant},
+          {"blocked", s.blocked}, {"stale", s.stale},       {"uncommitted", s.uncommitted}};
+}
+
+json measuring_to_json(const MeasuringStats& m) {
+  return {{"reused", m.reused}, {"measured", m.measured}, {"runs", m.runs}};
+}
+
+json shard_to_json(const ShardInfo& sh) {
+  return {{"index", sh.index},         {"count", sh.count},         {"total", sh.total},
+          {"selection", sh.selection}, {"settings", sh.settings}};
+}
+
+json cache_to_json(const CacheUse& cache) {
+  json out = {{"status", cache_status_name(cache.status)}};
+  if (!cache.key.empty()) out["key"] = cache.key;
+  return out;
+}
+
+json evidence_to_json(const Evidence& e) {
+  return {{"path", e.path}, {"blob", e.blob}, {"state", evidence_state_name(e.state)}};
+}
+
+// A claim result with every field written out (schema version 1).
+json claim_in_full(const ClaimResult& c) {
+  json evidence = json::array();
+  for (const auto& e : c.evidence) evidence.push_back(evidence_to_json(e));
+  json details = json::array();
+  for (const auto& [name, value] : c.details) details.push_back({{"name", name}, {"value", value}});
+  json source = {{"paper", c.source.paper}, {"where", c.source.where}};
+  if (!c.source.quote.empty()) source["quote"] = c.source.quote;
+  if (!c.source.url.empty()) source["url"] = c.source.url;
+  if (!c.source.doi.empty()) source["doi"] = c.source.doi;
+  if (!c.source.file.empty()) source["file"] = c.source.file;
+  if (c.source.line > 0) source["line"] = c.source.line;
+  json claim = {
+      {"id", c.id},
+      {"title", c.title},
+      {"source", source},
+      {"tool", c.tool},
+      {"mode", c.mode},
+      {"metric", c.metric},
+      {"workload", c.workload},
+      {"hardware", c.hardware},
+      {"expected", expected_to_json(c.expected)},
+      {"file", c.file},
+      {"line", c.line},
+      {"tags", c.tags},
+      {"verdict", verdict_info(c.verdict).label},
+      {"measured", optional_number(c.measured)},
+      {"measured_raw", optional_number(c.measured_raw)},
+      {"measured_unit", c.measured_unit},
+      {"error", optional_number(c.error)},
+      {"relative_error", optional_number(c.relative_error)},
+      {"block_kind", c.block_kind},
+      {"reason", c.reason},
+      {"unblock", c.unblock},
+      {"stale", c.stale},
+      {"evidence_uncommitted", c.evidence_uncommitted},
+      {"evidence", evidence},
+      {"details", details},
+      {"warnings", c.warnings},
+      {"notes", c.notes},
+      {"adapter_version", c.adapter_version},
+      {"tool_version", c.tool_version},
+      {"duration_ms", c.duration_ms},
   };
-  if (record.shard) {
-    const auto& sh = *record.shard;
-    out["shard"] = {{"index", sh.index},         {"count", sh.count},         {"total", sh.total},
-                    {"selection", sh.selection}, {"settings", sh.settings}};
+  // Present only when set, so records of claims without them stay as they were.
+  if (!c.measured_basis.empty()) claim["measured_basis"] = c.measured_basis;
+  if (!c.operands.empty()) claim["operands"] = c.operands;
+  if (c.cache.status != CacheStatus::none) claim["cache"] = cache_to_json(c.cache);
+  if (c.position) claim["position"] = *c.position;
+  return claim;
+}
+
+// One line of JSON text. A string that is not valid UTF-8 (a detail copied from a tool's output)
+// is written with U+FFFD in place of its bad bytes rather than failing the whole record.
+std::string one_line(const json& value) { return value.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// Schema version 2 writes what claims share once. Each claim keeps its own fields (id, title, where
+// in the paper, metric, expected, verdict, measured values, cache) and names an entry of "shared":
+// the fields all claims of one measurement have in common (tool, mode, workload, hardware, tags, the
+// paper, adapter and tool versions, details, notes, warnings, why it is blocked); a shared entry's
+// evidence names entries of "files". Fields at their default (empty, false, null, measured_raw equal
+// to measured) are left out and read back as such.
+class Tables {
+ public:
+  std::size_t file(const Evidence& e) {
+    std::string key;
+    add_to_key(key, e.path);
+    add_to_key(key, e.blob);
+    add_to_key(key, evidence_state_name(e.state));
+    return intern(std::move(key), m_file_index, m_files, [&] { return one_line(evidence_to_json(e)); });
+  }
+  // The index of the claim's shared entry; `make` writes the entry when it is new.
+  template <typename Make>
+  std::size_t shared(std::string key, Make make) {
+    return intern(std::move(key), m_shared_index, m_shared, make);
+  }
+  const std::vector<std::string>& files() const { return m_files; }
+  const std::vector<std::string>& shared() const { return m_shared; }
+
+  // Appends `text` to a key, prefixed by its length so that no two lists of fields give one key.
+  static void add_to_key(std::string& key, std::string_view text) {
+    key += std::to_string(text.size());
+    key += ':';
+    key += text;
+  }
+
+ private:
+  template <typename Make>
+  static std::size_t intern(std::string key, std::unordered_map<std::string, std::size_t>& index,
+                            std::vector<std::string>& lines, Make make) {
+    auto [it, added] = index.try_emplace(std::move(key), lines.size());
+    if (added) lines.push_back(make());
+    return it->second;
+  }
+  std::unordered_map<std::string, std::size_t> m_file_index, m_shared_index;
+  std::vector<std::string> m_files, m_shared;
+};
+
+// The fields a claim shares with the other claims of its measurement.
+json shared_entry(const ClaimResult& c, Tables& tables) {
+  json s = json::object();
+  const auto text = [&](const char* key, const std::string& value) {
+    if (!value.empty()) s[key] = value;
+  };
+  const auto list = [&](const char* key, const std::vector<std::string>& value) {
+    if (!value.empty()) s[key] = value;
+  };
+  text("tool", c.tool);
+  text("mode", c.mode);
+  text("workload", c.workload);
+  text("hardware", c.hardware);
+  list("tags", c.tags);
+  json paper = json::object();
+  if (!c.source.paper.empty()) paper["paper"] = c.source.paper;
+  if (!c.source.url.empty()) paper["url"] = c.source.url;
+  if (!c.source.doi.empty()) paper["doi"] = c.source.doi;
+  if (!paper.empty()) s["source"] = std::move(paper);
+  if (!c.evidence.empty()) {
+    json files = json::array();
+    for (const auto& e : c.evidence) files.push_back(tables.file(e));
+    s["evidence"] = std::move(files);
+  }
+  if (!c.details.empty()) {
+    json details = json::array();
+    for (const auto& [name, value] : c.details) details.push_back(json::array({name, value}));
+    s["details"] = std::move(details);
+  }
+  list("warnings", c.warnings);
+  list("notes", c.notes);
+  text("adapter_version", c.adapter_version);
+  text("tool_version", c.tool_version);
+  text("measured_unit", c.measured_unit);
+  text("measured_basis", c.measured_basis);
+  text("block_kind", c.block_kind);
+  text("reason", c.reason);
+  text("unblock", c.unblock);
+  return s;
+}
+
+// Every field shared_entry() writes, as a key: claims with equal keys share one entry.
+std::string shared_key(const ClaimResult& c) {
+  std::string key;
+  const auto add = [&](std::string_view text) { Tables::add_to_key(key, text); };
+  const auto add_list = [&](const std::vector<std::string>& list) {
+    add(std::to_string(list.size()));
+    for (const auto& item : list) add(item);
+  };
+  for (const std::string* field : {&c.tool, &c.mode, &c.workload, &c.hardware, &c.source.paper, &c.source.url,
+                                   &c.source.doi, &c.adapter_version, &c.tool_version, &c.measured_unit,
+                                   &c.measured_basis, &c.block_kind, &c.reason, &c.unblock}) {
+    add(*field);
+  }
+  add_list(c.tags);
+  add_list(c.warnings);
+  add_list(c.notes);
+  add(std::to_string(c.evidence.size()));
+  for (const auto& e : c.evidence) {
+    add(e.path);
+    add(e.blob);
+    add(evidence_state_name(e.state));
+  }
+  add(std::to_string(c.details.size()));
+  for (const auto& [name, value] : c.details) {
+    add(name);
+    add(value);
+  }
+  return key;
+}
+
+// A claim's own fields, and the index of its shared entry.
+json own_entry(const ClaimResult& c, std::size_t shared) {
+  json source = json::object();
+  if (!c.source.where.empty()) source["where"] = c.source.where;
+  if (!c.source.quote.empty()) source["quote"] = c.source.quote;
+  if (!c.source.file.empty()) source["file"] = c.source.file;
+  if (c.source.line > 0) source["line"] = c.source.line;
+  json out = {{"id", c.id}, {"expected", expected_to_json(c.expected)}, {"verdict", verdict_info(c.verdict).label},
+              {"shared", shared}, {"duration_ms", c.duration_ms}};
+  if (!c.title.empty()) out["title"] = c.title;
+  if (!source.empty()) out["source"] = std::move(source);
+  if (!c.metric.empty()) out["metric"] = c.metric;
+  if (!c.file.empty()) out["file"] = c.file;
+  if (c.line != 0) out["line"] = c.line;
+  if (c.measured) out["measured"] = *c.measured;
+  if (c.measured_raw != c.measured) out["measured_raw"] = optional_number(c.measured_raw);
+  if (c.error) out["error"] = *c.error;
+  if (c.relative_error) out["relative_error"] = *c.relative_error;
+  if (c.stale) out["stale"] = true;
+  if (c.evidence_uncommitted) out["evidence_uncommitted"] = true;
+  if (!c.operands.empty()) out["operands"] = c.operands;
+  if (c.cache.status != CacheStatus::none) out["cache"] = cache_to_json(c.cache);
+  if (c.position) out["position"] = *c.position;
+  return out;
+}
+
+// `lines` as a JSON array, one item per line, indented as a member of the top-level object.
+void append_lines(std::string& out, const std::vector<std::string>& lines) {
+  if (lines.empty()) {
+    out += "[]";
+    return;
+  }
+  out += "[\n";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    out += "    ";
+    out += lines[i];
+    out += i + 1 < lines.size() ? ",\n" : "\n";
+  }
+  out += "  ]";
+}
+
+// `value` pretty-printed as a member of the top-level object.
+std::string member(const json& value) {
+  std::string text = value.dump(2, ' ', false, json::error_handler_t::replace);
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (char ch : text) {
+    out += ch;
+    if (ch == '\n') out += "  ";
   }
   return out;
 }
 
-std::string record_to_text(const AuditRecord& record) { return record_to_json(record).dump(2) + "\n"; }
+// A claim result's fields present in `c` over those `out` holds: a version 1 claim, or a version 2
+// claim or shared entry (whose evidence names entries of `files`, and whose details are pairs).
+void read_fields(const Reader& r, const json& c, const std::string& ptr, const std::vector<Evidence>& files,
+                 ClaimResult& out) {
+  r.set(c, ptr, "id", out.id);
+  r.set(c, ptr, "title", out.title);
+  if (c.contains("source")) {
+    const json& s = r.section(c, ptr, "source");
+    const std::string sptr = ptr + "/source";
+    r.set(s, sptr, "paper", out.source.paper);
+    r.set(s, sptr, "where", out.source.where);
+    r.set(s, sptr, "quote", out.source.quote);
+    r.set(s, sptr, "url", out.source.url);
+    r.set(s, sptr, "doi", out.source.doi);
+    r.set(s, sptr, "file", out.source.file);
+    r.set(s, sptr, "line", out.source.line);
+  }
+  r.set(c, ptr, "tool", out.tool);
+  r.set(c, ptr, "mode", out.mode);
+  r.set(c, ptr, "metric", out.metric);
+  r.set(c, ptr, "workload", out.workload);
+  r.set(c, ptr, "hardware", out.hardware);
+  if (c.contains("expected")) out.expected = r.expected(r.section(c, ptr, "expected"), ptr + "/expected");
+  r.set(c, ptr, "file", out.file);
+  r.set(c, ptr, "line", out.line);
+  r.set(c, ptr, "tags", out.tags);
+  if (c.contains("verdict")) out.verdict = r.verdict(c, ptr);
+  r.set(c, ptr, "measured", out.measured);
+  r.set(c, ptr, "measured_raw", out.measured_raw);
+  r.set(c, ptr, "measured_unit", out.measured_unit);
+  r.set(c, ptr, "measured_basis", out.measured_basis);
+  r.set(c, ptr, "error", out.error);
+  r.set(c, ptr, "relative_error", out.relative_error);
+  r.set(c, ptr, "block_kind", out.block_kind);
+  r.set(c, ptr, "reason", out.reason);
+  r.set(c, ptr, "unblock", out.unblock);
+  r.set(c, ptr, "stale", out.stale);
+  r.set(c, ptr, "evidence_uncommitted", out.evidence_uncommitted);
+  if (c.contains("evidence")) {
+    const json& ev = c.at("evidence");
+    if (!ev.is_array()) r.fail(ptr + "/evidence", "\"evidence\" must be an array");
+    out.evidence.clear();
+    for (std::size_t j = 0; j < ev.size(); ++j) {
+      const std::string eptr = ptr + "/evidence/" + std::to_string(j);
+      if (ev[j].is_number_unsigned()) {  // version 2: an index into "files"
+        const auto index = ev[j].get<std::uint64_t>();
+        if (index >= files.size()) r.fail(eptr, "no file " + std::to_string(index) + " in \"files\"");
+        out.evidence.push_back(files[index]);
+      } else {
+        out.evidence.push_back(r.evidence(ev[j], eptr));
+      }
+    }
+  }
+  if (c.contains("details")) {
+    const json& ds = c.at("details");
+    if (!ds.is_array()) r.fail(ptr + "/details", "\"details\" must be an array");
+    out.details.clear();
+    for (std::size_t j = 0; j < ds.size(); ++j) {
+      const std::string dptr = ptr + "/details/" + std::to_string(j);
+      if (ds[j].is_array()) {  // version 2: [name, value]
+        if (ds[j].size() != 2 || !ds[j][0].is_string() || !ds[j][1].is_string()) {
+          r.fail(dptr, "a detail is [name, value], two strings");
+        }
+        out.details.emplace_back(ds[j][0].get<std::string>(), ds[j][1].get<std::string>());
+      } else {
+        out.details.emplace_back(r.str(ds[j], dptr, "name"), r.str(ds[j], dptr, "value"));
+      }
+    }
+  }
+  r.set(c, ptr, "warnings", out.warnings);
+  r.set(c, ptr, "notes", out.notes);
+  r.set(c, ptr, "operands", out.operands);
+  r.set(c, ptr, "adapter_version", out.adapter_version);
+  r.set(c, ptr, "tool_version", out.tool_version);
+  if (auto d = r.opt_num(c, ptr, "duration_ms")) out.duration_ms = *d;
+  if (c.contains("cache")) {
+    const json& cache = r.section(c, ptr, "cache");
+    const std::string status = r.str(cache, ptr + "/cache", "status");
+    const auto parsed = parse_cache_status(status);
+    if (!parsed) r.fail(ptr + "/cache/status", "unknown cache status \"" + status + "\"");
+    out.cache.status = *parsed;
+    out.cache.key = r.str(cache, ptr + "/cache", "key", false);
+  }
+  if (c.contains("position")) out.position = static_cast<std::size_t>(r.count(c, ptr, "position"));
+}
+
+}  // namespace
+
+json record_to_json(const AuditRecord& record) {
+  json claims = json::array();
+  for (const auto& c : record.claims) claims.push_back(claim_in_full(c));
+  json out = {
+      {"$schema", "https://claimcheck.invalid/schemas/audit-record.schema.json"},
+      {"schema_version", 1},
+      {"provenance", provenance_to_json(record.provenance)},
+      {"summary", summary_to_json(record.summary)},
+      {"measuring", measuring_to_json(record.measuring)},
+      {"claims", std::move(claims)},
+      {"duration_ms", record.duration_ms},
+  };
+  if (record.shard) out["shard"] = shard_to_json(*record.shard);
+  return out;
+}
+
+std::string record_to_text(const AuditRecord& record) {
+  // The claims are written one at a time, so no document of all of them is ever built.
+  Tables tables;
+  std::vector<std::string> claims;
+  claims.reserve(record.claims.size());
+  for (const auto& c : record.claims) {
+    const std::size_t shared = tables.shared(shared_key(c), [&] { return one_line(shared_entry(c, tables)); });
+    claims.push_back(one_line(own_entry(c, shared)));
+  }
+  std::string out = "{\n";
+  out += "  \"$schema\": \"https://claimcheck.invalid/schemas/audit-record.schema.json\",\n";
+  out += "  \"schema_version\": " + std::to_string(k_record_schema_version) + ",\n";
+  out += "  \"provenance\": " + member(provenance_to_json(record.provenance)) + ",\n";
+  out += "  \"summary\": " + one_line(summary_to_json(record.summary)) + ",\n";
+  out += "  \"measuring\": " + one_line(measuring_to_json(record.measuring)) + ",\n";
+  if (record.shard) out += "  \"shard\": " + one_line(shard_to_json(*record.shard)) + ",\n";
+  out += "  \"claims\": ";
+  append_lines(out, claims);
+  out += ",\n  \"shared\": ";
+  append_lines(out, tables.shared());
+  out += ",\n  \"files\": ";
+  append_lines(out, tables.files());
+  out += ",\n  \"duration_ms\": " + one_line(record.duration_ms) + "\n}\n";
+  return out;
+}
 
 AuditRecord record_from_json(std::string_view text, const std::filesystem::path& file) {
   const json doc = parse_json_bounded(text, file);
   const Reader r(text, file);
   AuditRecord record;
   if (!doc.is_object()) r.fail("", "an audit record is a JSON object");
+  // Version 1 wrote every claim in full; version 2 writes what claims share once. Both are read.
   record.schema_version = r.integer(doc, "", "schema_version");
-  if (record.schema_version != k_record_schema_version) {
-    r.fail("/schema_version", "unsupported schema_version " + std::to_string(record.schema_version) + ", expected " +
-                                  std::to_string(k_record_schema_version));
+  if (record.schema_version != 1 && record.schema_version != k_record_schema_version) {
+    r.fail("/schema_version", "unsupported schema_version " + std::to_string(record.schema_version) +
+                                  ", expected 1 or " + std::to_string(k_record_schema_version));
   }
+  const bool tabled = record.schema_version >= 2;
+  record.schema_version = k_record_schema_version;
   const json& p = r.section(doc, "", "provenance");
   const json& git = r.section(p, "/provenance", "git");
   auto& g = record.provenance.git;
@@ -339,84 +664,40 @@ AuditRecord record_from_json(std::string_view text, const std::filesystem::path&
     record.shard = info;
   }
 
+  // Version 2: the files evidence names, then the entries claims share, each read once.
+  std::vector<Evidence> files;
+  std::vector<ClaimResult> shared;
+  if (tabled) {
+    const json& fs = r.at(doc, "", "files");
+    if (!fs.is_array()) r.fail("/files", "\"files\" must be an array");
+    for (std::size_t i = 0; i < fs.size(); ++i) files.push_back(r.evidence(fs[i], "/files/" + std::to_string(i)));
+    const json& ss = r.at(doc, "", "shared");
+    if (!ss.is_array()) r.fail("/shared", "\"shared\" must be an array");
+    for (std::size_t i = 0; i < ss.size(); ++i) {
+      const std::string ptr = "/shared/" + std::to_string(i);
+      if (!ss[i].is_object()) r.fail(ptr, "a shared entry is an object");
+      read_fields(r, ss[i], ptr, files, shared.emplace_back());
+    }
+  }
+
   const json& claims = r.at(doc, "", "claims");
   if (!claims.is_array()) r.fail("/claims", "\"claims\" must be an array");
+  record.claims.reserve(claims.size());
   for (std::size_t i = 0; i < claims.size(); ++i) {
     const std::string ptr = "/claims/" + std::to_string(i);
     const json& c = claims[i];
     if (!c.is_object()) r.fail(ptr, "a claim result is an object");
+    r.str(c, ptr, "id");
+    r.section(c, ptr, "expected");
+    r.verdict(c, ptr);
     ClaimResult out;
-    out.id = r.str(c, ptr, "id");
-    out.title = r.str(c, ptr, "title", false);
-    if (c.contains("source")) {
-      const json& s = r.section(c, ptr, "source");
-      out.source.paper = r.str(s, ptr + "/source", "paper", false);
-      out.source.where = r.str(s, ptr + "/source", "where", false);
-      out.source.quote = r.str(s, ptr + "/source", "quote", false);
-      out.source.url = r.str(s, ptr + "/source", "url", false);
-      out.source.doi = r.str(s, ptr + "/source", "doi", false);
-      out.source.file = r.str(s, ptr + "/source", "file", false);
-      out.source.line = r.integer(s, ptr + "/source", "line");
+    if (tabled) {
+      const auto index = r.count(c, ptr, "shared");
+      if (index >= shared.size()) r.fail(ptr + "/shared", "no entry " + std::to_string(index) + " in \"shared\"");
+      out = shared[index];
     }
-    out.tool = r.str(c, ptr, "tool", false);
-    out.mode = r.str(c, ptr, "mode", false);
-    out.metric = r.str(c, ptr, "metric", false);
-    out.workload = r.str(c, ptr, "workload", false);
-    out.hardware = r.str(c, ptr, "hardware", false);
-    out.expected = r.expected(r.section(c, ptr, "expected"), ptr + "/expected");
-    out.file = r.str(c, ptr, "file", false);
-    out.line = r.integer(c, ptr, "line");
-    out.tags = r.strings(c, ptr, "tags");
-    out.verdict = r.verdict(c, ptr);
-    out.measured = r.opt_num(c, ptr, "measured");
-    out.measured_raw = r.opt_num(c, ptr, "measured_raw");
-    out.measured_unit = r.str(c, ptr, "measured_unit", false);
-    out.measured_basis = r.str(c, ptr, "measured_basis", false);
-    out.error = r.opt_num(c, ptr, "error");
-    out.relative_error = r.opt_num(c, ptr, "relative_error");
-    out.block_kind = r.str(c, ptr, "block_kind", false);
-    out.reason = r.str(c, ptr, "reason", false);
-    out.unblock = r.str(c, ptr, "unblock", false);
-    out.stale = r.boolean(c, ptr, "stale");
-    out.evidence_uncommitted = r.boolean(c, ptr, "evidence_uncommitted");
-    if (c.contains("evidence")) {
-      const json& ev = c.at("evidence");
-      if (!ev.is_array()) r.fail(ptr + "/evidence", "\"evidence\" must be an array");
-      for (std::size_t j = 0; j < ev.size(); ++j) {
-        const std::string eptr = ptr + "/evidence/" + std::to_string(j);
-        Evidence e;
-        e.path = r.str(ev[j], eptr, "path");
-        e.blob = r.str(ev[j], eptr, "blob", false);
-        const std::string state = r.str(ev[j], eptr, "state");
-        auto parsed = parse_evidence_state(state);
-        if (!parsed) r.fail(eptr + "/state", "unknown evidence state \"" + state + "\"");
-        e.state = *parsed;
-        out.evidence.push_back(std::move(e));
-      }
-    }
-    if (c.contains("details")) {
-      const json& ds = c.at("details");
-      if (!ds.is_array()) r.fail(ptr + "/details", "\"details\" must be an array");
-      for (std::size_t j = 0; j < ds.size(); ++j) {
-        const std::string dptr = ptr + "/details/" + std::to_string(j);
-        out.details.emplace_back(r.str(ds[j], dptr, "name"), r.str(ds[j], dptr, "value"));
-      }
-    }
-    out.warnings = r.strings(c, ptr, "warnings");
-    if (c.contains("notes")) out.notes = r.strings(c, ptr, "notes");
-    out.operands = r.strings(c, ptr, "operands");
-    out.adapter_version = r.str(c, ptr, "adapter_version", false);
-    out.tool_version = r.str(c, ptr, "tool_version", false);
-    if (auto d = r.opt_num(c, ptr, "duration_ms")) out.duration_ms = *d;
-    if (c.contains("cache")) {
-      const json& cache = r.section(c, ptr, "cache");
-      const std::string status = r.str(cache, ptr + "/cache", "status");
-      const auto parsed = parse_cache_status(status);
-      if (!parsed) r.fail(ptr + "/cache/status", "unknown cache status \"" + status + "\"");
-      out.cache.status = *parsed;
-      out.cache.key = r.str(cache, ptr + "/cache", "key", false);
-    }
-    if (c.contains("position")) out.position = static_cast<std::size_t>(r.count(c, ptr, "position"));
+    read_fields(r, c, ptr, files, out);
+    if (tabled && !c.contains("measured_raw")) out.measured_raw = out.measured;
     record.claims.push_back(std::move(out));
   }
   record.summary = summarize(record.claims);

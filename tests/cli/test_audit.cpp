@@ -93,12 +93,12 @@ TEST(AuditCommand, ResultsDoNotDependOnJobs) {
             repo.dir.path());
   auto strip = [&](const char* name) {
     std::string text = test::read_file(outputs.path() / name);
-    text = std::regex_replace(text, std::regex(R"re("(duration_ms|started_at)": [^,\n]*)re"), "\"$1\": 0");
+    text = std::regex_replace(text, std::regex(R"re("(duration_ms|started_at)": ?[^,\n}]*)re"), "\"$1\": 0");
     return text;
   };
   EXPECT_EQ(strip("one.json"), strip("eight.json"));
-  EXPECT_NE(strip("one.json").find("\"id\": \"m19\""), std::string::npos);
-  EXPECT_NE(strip("one.json").find("\"verified\": 21"), std::string::npos);
+  EXPECT_NE(strip("one.json").find("\"id\":\"m19\""), std::string::npos);
+  EXPECT_NE(strip("one.json").find("\"verified\":21"), std::string::npos);
 }
 
 TEST(AuditCommand, FlagsUncommittedEvidence) {

@@ -64,7 +64,7 @@ TEST(Readme, TheFirstClaimWalkthroughWorksOnAFreshClone) {
   const auto claim = nlohmann::json::parse(test::read_file(clone / "claims/mine/gemm.claim.json"));
   EXPECT_EQ(claim.at("expected"), nlohmann::json({{"value", 32768}, {"unit", "cycles"}}));
   EXPECT_EQ(claim.at("source").at("file"), "../../paper/paper.tex");
-  const auto record = nlohmann::json::parse(test::read_file(clone / "reports/mine.json"));
+  const auto record = test::full_record(test::read_file(clone / "reports/mine.json"));
   EXPECT_EQ(record.at("claims").at(0).at("verdict"), "verified");
   EXPECT_FALSE(record.at("claims").at(0).at("evidence_uncommitted").get<bool>());
   EXPECT_NE(test::read_file(clone / "paper/claims.tex").find("\\@namedef{claimcheck@value@my-gemm-cycles}{32768\\,cycles}"),

@@ -70,7 +70,7 @@ struct Repo {
     const auto r = test::run(args, dir.path());
     if (exit_code) *exit_code = r.exit_code;
     EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
-    return json::parse(test::read_file(dir.path() / record));
+    return test::full_record(test::read_file(dir.path() / record));
   }
 };
 
@@ -169,7 +169,7 @@ TEST(ResultCache, FolderWithCommittedFilesIsNotUsed) {
   EXPECT_NE(r.err.find("holds files committed to git, so a commit could forge results there: it is not used"),
             std::string::npos)
       << r.err;
-  const json record = json::parse(test::read_file(repo.dir.path() / "again.json"));
+  const json record = test::full_record(test::read_file(repo.dir.path() / "again.json"));
   EXPECT_EQ(record["measuring"]["reused"], 0);
   EXPECT_EQ(count_status(record, "hit") + count_status(record, "miss"), 0u);
 }
@@ -311,7 +311,7 @@ TEST(Shards, MergedShardsEqualTheFullAudit) {
   const auto merged = test::run({"merge", "shard2.json", "shard1.json", "--record", "merged.json", "-o", "merged.md"},
                                 repo.dir.path());
   EXPECT_EQ(merged.exit_code, full_status) << merged.err;
-  const json record = json::parse(test::read_file(repo.dir.path() / "merged.json"));
+  const json record = test::full_record(test::read_file(repo.dir.path() / "merged.json"));
   EXPECT_EQ(verdicts(record), verdicts(full));
   EXPECT_EQ(record["summary"], full["summary"]);
   EXPECT_FALSE(record.contains("shard"));

@@ -32,7 +32,7 @@ std::pair<nlohmann::json, ProcessResult> audit_one(const fs::path& repo, std::ve
                                    "-o", (out / "report.md").string()};
   args.insert(args.end(), extra.begin(), extra.end());
   const ProcessResult r = test::run_binary(args, repo);
-  const auto record = nlohmann::json::parse(test::read_file(out / "r.json"), nullptr, false);
+  const auto record = test::full_record(test::read_file(out / "r.json"));
   if (!record.is_object() || record["claims"].size() != 1) return {nlohmann::json(), r};
   return {record["claims"][0], r};
 }

@@ -44,7 +44,7 @@ class SandboxEscape : public ::testing::Test {
     Audit a;
     a.exit_code = r.exit_code;
     a.err = r.err;
-    a.record = nlohmann::json::parse(test::read_file(out / "r.json"), nullptr, false);
+    a.record = test::full_record(test::read_file(out / "r.json"));
     a.report = test::read_file(out / "report.md");
     return a;
   }
@@ -123,7 +123,7 @@ TEST_F(SandboxEscape, ClaimFileOutsideTheRootCannotReadBesideIt) {
   const auto r = test::run_binary({"audit", (m_tmp.path() / "outside/c.claim.json").string(), "--root", ".", "-j", "1",
                                    "--record", (out / "r.json").string(), "-o", (out / "report.md").string()},
                                   repo);
-  const auto record = nlohmann::json::parse(test::read_file(out / "r.json"), nullptr, false);
+  const auto record = test::full_record(test::read_file(out / "r.json"));
   ASSERT_TRUE(record.is_object()) << r.err;
   EXPECT_EQ(record["claims"][0]["verdict"], "blocked");
   EXPECT_EQ(record["claims"][0]["block_kind"], "outside repository");

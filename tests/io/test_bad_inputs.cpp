@@ -157,7 +157,7 @@ std::string run_case(const Case& c) {
                                          k_corpus);
   EXPECT_EQ(r.end, ProcessEnd::exited) << "crashed or hung: " << process_end_name(r.end) << "\n" << r.err;
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  const auto record = nlohmann::json::parse(test::read_file(record_path), nullptr, false);
+  const auto record = test::full_record(test::read_file(record_path));
   if (record.is_discarded() || !record.contains("claims") || record["claims"].size() != 1) {
     ADD_FAILURE() << "no record with one claim\n" << r.err;
     return {};

@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include "cli/cli.hpp"
+#include "core/diagnostics.hpp"
+#include "report/record_json.hpp"
 
 namespace claimcheck::test {
 namespace fs = std::filesystem;
@@ -55,6 +57,14 @@ std::string read_file(const fs::path& path) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+nlohmann::json full_record(const std::string& text) {
+  try {
+    return record_to_json(record_from_json(text, "record.json"));
+  } catch (const InputError&) {
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
 }
 
 void expect_golden(const std::string& name, const std::string& actual) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace claimcheck::test {
 
 // A fresh folder removed when the object dies.
@@ -36,6 +38,11 @@ CliResult run(const std::vector<std::string>& args, const std::filesystem::path&
 void sh(const std::string& command, const std::filesystem::path& cwd);
 
 std::string read_file(const std::filesystem::path& path);
+
+// An audit record's text (schema version 1 or 2) as JSON with every claim written out in full, so a
+// test can look at a claim's fields in one place; a text that is not a record gives a discarded
+// value (is_discarded()).
+nlohmann::json full_record(const std::string& text);
 
 // Sets (or, with nullopt, removes) an environment variable for one test and restores it after.
 class ScopedEnv {

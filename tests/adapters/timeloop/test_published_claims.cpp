@@ -31,7 +31,7 @@ nlohmann::json audit_published() {
   const test::CliResult r =
       test::run({"audit", folder.string(), "--format", "json", "--fail-on", "none", "-j", "2"}, repo_root());
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  return nlohmann::json::parse(r.out);
+  return test::full_record(r.out);
 }
 
 bool exercises_fetched() { return fs::is_directory(repo_root() / "third_party" / "timeloop-accelergy-exercises"); }
