@@ -24,7 +24,8 @@ std::string run_identity(const Claim& claim, const std::string& folder) {
   d.field(claim.tool).field(folder);
   if (claim.derived) return d.field("derived").field(claim.id).hex();
   const Adapter* adapter = find_adapter(claim.tool);
-  nlohmann::json options = claim.options;
+  // No options and options that only pick a number ({"npu": 0}) name the same run.
+  nlohmann::json options = claim.options.is_null() ? nlohmann::json::object() : claim.options;
   if (adapter && options.is_object()) {
     for (const auto& name : adapter->metric_options()) options.erase(name);
   }

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/result_cache.hpp"
+#include "report/record_json.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
@@ -377,6 +378,45 @@ TEST(Shards, ClaimsOfOneRunStayTogether) {
       EXPECT_LE(shard["measuring"]["runs"].get<int>(), 2);
     }
   }
+}
+
+// A claim with an option that only picks a number from the run (the NPU) and one without options
+// read one run: the shards keep them together, so the merged record counts the run once, as a
+// single audit does.
+TEST(Shards, OptionsThatPickANumberDoNotSplitARun) {
+  test::TempDir dir;
+  const fs::path inputs = fs::path(CLAIMCHECK_TEST_DIR).parent_path() / "claims/astrasim/inputs/ar_sw16_64MiB_dbt";
+  fs::create_directories(dir.path() / "claims/run");
+  fs::copy(inputs, dir.path() / "claims/run", fs::copy_options::recursive);
+  const auto claim = [](const std::string& id, const std::string& options) {
+    return R"({"id": ")" + id + R"(", "title": "T", "source": {"paper": "P", "where": "W"}, "tool": "astra-sim",
+      "mode": "run", "workload": {"name": "AR", "spec": "run/workload/wl"},
+      "hardware": {"name": "sw16", "spec": {"network": "run/network.yml", "system": "run/system.json",
+                                            "remote_memory": "run/remote_memory.json"}},
+      "metric": "finish_time", "expected": {"value": 1, "unit": "ms"}, "tolerance": {"relative": 0.5})" +
+           options + "}";
+  };
+  std::string claims = "[";
+  for (int i = 0; i < 6; ++i) {
+    claims += (i ? ",\n" : "") + claim("last" + std::to_string(i), "") + ",\n" +
+              claim("npu" + std::to_string(i), R"(, "options": {"npu": )" + std::to_string(i) + "}");
+  }
+  dir.write("claims/c.claim.json", claims + "]");
+  test::sh(std::string("git init -q -b main . && ") + k_git + "add -A && " + k_git + "commit -q -m c", dir.path());
+  int runs = 0;
+  std::size_t held = 0;
+  for (int k = 1; k <= 2; ++k) {
+    const std::string record = "shard" + std::to_string(k) + ".json";
+    const auto r = test::run({"audit", "claims", "--root", ".", "--no-cache", "--fail-on", "none", "-o", record + ".md",
+                              "--record", record, "--shard", std::to_string(k) + "/2"},
+                             dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const AuditRecord shard = record_from_json(test::read_file(dir.path() / record), record);
+    runs += shard.measuring.runs;
+    held += shard.claims.size();
+  }
+  EXPECT_EQ(held, 12u);
+  EXPECT_EQ(runs, 1);
 }
 
 }  // namespace
