@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "adapter/adapter_tables.hpp"
 #include "adapter/registry.hpp"
@@ -81,17 +82,48 @@ std::string_view kind_text(ClaimPath::Kind kind) {
   return "a file";
 }
 
+// What the checks of every claim's paths share: thousands of claims name the same few files.
+class PathChecks {
+ public:
+  PathChecks(const Sandbox& sandbox, const GitRepository& git) : m_sandbox(sandbox), m_git(git) {}
+
+  const Sandbox& sandbox() const { return m_sandbox; }
+  const GitRepository& git() const { return m_git; }
+  // The absolute folder of the claim's file (fs::absolute asks for the current folder each time).
+  const fs::path& dir(const Claim& claim) {
+    auto [it, added] = m_dirs.try_emplace(claim.location.file.native());
+    if (added) it->second = fs::absolute(claim.location.file).parent_path();
+    return it->second;
+  }
+
+  // exists_as(), asked of the file system once per path and kind.
+  bool exists(const fs::path& resolved, ClaimPath::Kind kind) {
+    std::string key = resolved.native();
+    key += static_cast<char>('0' + static_cast<int>(kind));
+    auto [it, added] = m_exists.try_emplace(std::move(key), false);
+    if (added) it->second = exists_as(resolved, kind);
+    return it->second;
+  }
+
+ private:
+  const Sandbox& m_sandbox;
+  const GitRepository& m_git;
+  std::unordered_map<std::string, fs::path> m_dirs;  // claim file as given -> its absolute folder
+  std::unordered_map<std::string, bool> m_exists;    // resolved path, kind -> exists as that kind
+};
+
 // One named path: its problems, with the claim's file and a pointer from its root.
-void check_path(const Claim& claim, const ClaimPath& p, const Sandbox& sandbox, const GitRepository& git,
-                FileFindings& out) {
-  const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
+void check_path(const Claim& claim, const ClaimPath& p, PathChecks& checks, FileFindings& out) {
+  const Sandbox& sandbox = checks.sandbox();
+  const GitRepository& git = checks.git();
+  const fs::path& claim_dir = checks.dir(claim);
   const std::string pointer = claim.location.pointer + p.pointer;
   auto error = [&](std::string message, std::string hint) {
     out.errors.add(Diagnostic{claim.location.file, 0, 0, pointer, std::move(message), std::move(hint), {}});
   };
   try {
     const fs::path resolved = sandbox.resolve(claim_dir, p.written);
-    if (!exists_as(resolved, p.kind)) {
+    if (!checks.exists(resolved, p.kind)) {
       error("\"" + p.written + "\" is not " + std::string(kind_text(p.kind)), "correct the path in the claim");
     }
     return;
@@ -182,16 +214,16 @@ std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths) {
 FileFindings check_claim_files(const std::vector<Claim>& claims, const Sandbox& sandbox, const GitRepository& git,
                                const RunPolicy& policy) {
   FileFindings out;
+  PathChecks checks(sandbox, git);
   for (const Claim& claim : claims) {
     const std::size_t before = out.errors.size();
     std::vector<ClaimPath> paths;
     const Adapter* adapter = claim.derived ? nullptr : find_adapter(claim.tool);
     if (adapter) paths = adapter->paths(claim);
     if (!claim.source.file.empty()) paths.push_back({"/source/file", claim.source.file, ClaimPath::Kind::file, {}});
-    for (const auto& p : paths) check_path(claim, p, sandbox, git, out);
+    for (const auto& p : paths) check_path(claim, p, checks, out);
     if (!adapter || out.errors.size() != before) continue;
-    const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
-    const Job job{claim, sandbox, claim_dir, policy};
+    const Job job{claim, sandbox, checks.dir(claim), policy};
     Diagnostics found;
     try {
       adapter->check_inputs(job, found);
@@ -212,8 +244,12 @@ FileFindings check_claim_files(const std::vector<Claim>& claims, const Sandbox& 
 
 Diagnostics paper_field_warnings(const std::vector<Claim>& claims) {
   Diagnostics out;
+  // Read once per distinct title: claims of one file often share theirs.
+  std::unordered_map<std::string, std::vector<PaperToken>> titles;
   for (const Claim& claim : claims) {
-    if (const std::string stale = stale_title_number(claim, read_quote(claim.title, PaperFormat::plain)); !stale.empty()) {
+    auto [title, added] = titles.try_emplace(claim.title);
+    if (added) title->second = read_quote(claim.title, PaperFormat::plain);
+    if (const std::string stale = stale_title_number(claim, title->second); !stale.empty()) {
       out.add(Diagnostic{claim.location.file, 0, 0, claim.location.pointer + "/title",
                          "the title says " + stale + ", but the claim expects " + format_expected(claim.expected),
                          "say in the title what the claim expects (was the expected value edited?)", {}});

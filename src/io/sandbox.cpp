@@ -23,22 +23,26 @@ Sandbox::Sandbox(const fs::path& root, std::uintmax_t max_file_bytes)
     : m_root(fs::weakly_canonical(fs::absolute(root))), m_max_file_bytes(max_file_bytes) {}
 
 fs::path Sandbox::resolve(const fs::path& base_dir, std::string_view written) const {
-  const fs::path given(written);
   if (written.empty()) throw PathError(PathError::Kind::missing, "empty path");
-  if (given.is_absolute()) {
+  if (written.front() == '/') {  // fs::path::is_absolute() on POSIX, without splitting the path
     throw PathError(PathError::Kind::outside_repository,
                     "absolute path \"" + std::string(written) + "\" is not allowed; write it relative to the claim file");
   }
-  const fs::path joined = (base_dir.is_absolute() ? base_dir : fs::absolute(base_dir)) / given;
+  const fs::path base = base_dir.is_absolute() ? base_dir : fs::absolute(base_dir);
+  // A folder and a path resolved before give the same answer (the remembered ones passed every
+  // check below); looked up before any path arithmetic, which costs more than the lookup.
+  std::string key = base.native();
+  key += '\0';
+  key += written;
+  {
+    const std::lock_guard lock(m_mutex);
+    if (const auto it = m_resolved.find(key); it != m_resolved.end()) return it->second;
+  }
+  const fs::path joined = base / fs::path(written);
   // Check the lexical path first so "../x" is refused even when x does not exist.
   if (!is_inside(joined.lexically_normal(), m_root)) {
     throw PathError(PathError::Kind::outside_repository,
                     "path \"" + std::string(written) + "\" leaves the repository " + m_root.string());
-  }
-  const std::string key = joined.native();
-  {
-    const std::lock_guard lock(m_mutex);
-    if (const auto it = m_resolved.find(key); it != m_resolved.end()) return it->second;
   }
   std::error_code ec;
   if (!fs::exists(joined, ec)) {
@@ -52,7 +56,7 @@ fs::path Sandbox::resolve(const fs::path& base_dir, std::string_view written) co
                         canonical.string() + ", outside the repository " + m_root.string());
   }
   const std::lock_guard lock(m_mutex);
-  m_resolved.emplace(key, canonical);
+  m_resolved.emplace(std::move(key), canonical);
   return canonical;
 }
 

@@ -52,7 +52,7 @@ class Sandbox {
   std::filesystem::path m_root;
   std::uintmax_t m_max_file_bytes;
   mutable std::mutex m_mutex;
-  mutable std::unordered_map<std::string, std::filesystem::path> m_resolved;  // absolute joined path -> canonical
+  mutable std::unordered_map<std::string, std::filesystem::path> m_resolved;  // absolute folder '\0' path as written -> canonical
 };
 
 }  // namespace claimcheck
