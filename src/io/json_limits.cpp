@@ -10,6 +10,24 @@
 
 namespace claimcheck {
 
+namespace {
+
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// The members of every object in `value`, nested ones included.
+std::size_t members(const nlohmann::json& value) {
+  std::size_t n = 0;
+  if (value.is_object()) {
+    n += value.size();
+    for (const auto& [key, member] : value.items()) n += members(member);
+  } else if (value.is_array()) {
+    for (const auto& element : value) n += members(element);
+  }
+  return n;
+}
+
+}  // namespace
+
 std::pair<int, int> line_column(std::string_view content, std::size_t offset) {
   int line = 1;
   int column = 1;
@@ -26,15 +44,20 @@ std::pair<int, int> line_column(std::string_view content, std::size_t offset) {
 
 nlohmann::json parse_json_bounded(std::string_view content, const std::filesystem::path& file) {
   // The depth check runs before a deep document is built; nlohmann's parser itself is iterative.
+  // The same pass counts the keys (strings followed by ':'), for the check of repeated keys below.
   bool too_deep = false;
   std::size_t depth_offset = 0;
   int open = 0;
+  std::size_t keys_written = 0;
   for (std::size_t i = 0; i < content.size() && !too_deep; ++i) {
     const char c = content[i];
     if (c == '"') {
       for (++i; i < content.size() && content[i] != '"'; ++i) {
         if (content[i] == '\\') ++i;
       }
+      std::size_t next = i + 1;
+      while (next < content.size() && is_json_space(content[next])) ++next;
+      if (next < content.size() && content[next] == ':') ++keys_written;
     } else if (c == '{' || c == '[') {
       if (++open > k_max_json_depth) {
         too_deep = true;
@@ -49,8 +72,18 @@ nlohmann::json parse_json_bounded(std::string_view content, const std::filesyste
     throw InputError(file, line, column,
                      "JSON nests deeper than " + std::to_string(k_max_json_depth) + " levels");
   }
-  // Keys seen per open object, to refuse a repeated key: nlohmann keeps the last value, while a
-  // reader of the file (a reviewer of a claim) sees the first.
+  try {
+    // A repeated key is refused: nlohmann keeps the last value, while a reader of the file (a
+    // reviewer of a claim) sees the first. Each key of valid JSON adds a member to its object
+    // unless its object has it already, so the document holds as many members as the text has
+    // keys exactly when no key repeats; only then is the document taken as parsed, without a
+    // set of keys per object (which costs more than the parse itself).
+    nlohmann::json document = nlohmann::json::parse(content);
+    if (members(document) == keys_written) return document;
+  } catch (const nlohmann::json::exception&) {
+    // Reported with its position by the parse below.
+  }
+  // The repeated key (or the syntax error): keys seen per open object.
   std::vector<std::set<std::string>> keys;
   std::size_t key_index = 0;
   std::optional<std::pair<std::size_t, std::string>> duplicate;  // index among all keys, key
@@ -81,10 +114,7 @@ nlohmann::json parse_json_bounded(std::string_view content, const std::filesyste
           if (content[i] == '\\') ++i;
         }
         std::size_t next = i + 1;
-        while (next < content.size() && (content[next] == ' ' || content[next] == '\t' || content[next] == '\n' ||
-                                         content[next] == '\r')) {
-          ++next;
-        }
+        while (next < content.size() && is_json_space(content[next])) ++next;
         if (next < content.size() && content[next] == ':' && n++ == duplicate->first) {
           offset = start;
           break;
