@@ -58,7 +58,7 @@ void parallel_for(std::size_t n, int jobs, const Work& work) {
 }
 
 // Stage: expand. An adapter may stand one claim for several (astra-sim's options.npu "all").
-std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandbox) {
+std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandbox, ClaimFiles& files) {
   std::vector<Claim> claims;
   claims.reserve(listed.size());
   for (auto& claim : listed) {
@@ -67,7 +67,7 @@ std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandb
       claims.push_back(std::move(claim));
       continue;
     }
-    const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
+    const fs::path& claim_dir = files.dir(claim);
     for (auto& c : adapter->expand(std::move(claim), sandbox, claim_dir)) claims.push_back(std::move(c));
   }
   return claims;
@@ -87,7 +87,9 @@ std::vector<std::size_t> select_claims(const std::vector<Claim>& claims, const A
 std::vector<Planned> plan_measurements(const std::vector<Claim>& claims, const std::vector<std::size_t>& selected,
                                        ClaimFiles& files) {
   std::vector<Planned> plan;
-  std::map<std::string, std::size_t> leaders;
+  plan.reserve(selected.size());
+  // By the fields a claim key digests: a claim sharing a leader's fields takes its key undigested.
+  std::unordered_map<std::string, std::size_t> leaders;
   for (std::size_t i : selected) {
     const Claim& claim = claims[i];
     if (claim.derived) continue;
@@ -96,11 +98,13 @@ std::vector<Planned> plan_measurements(const std::vector<Claim>& claims, const s
     p.claim_dir = files.dir(claim);
     p.adapter = find_adapter(claim.tool);
     if (p.adapter) {
-      p.key = claim_key(claim, *p.adapter, files.folder(claim));
       p.cacheable = cacheable(claim, *p.adapter);
-      auto [it, added] = leaders.emplace(p.key, plan.size());
-      if (!added) {
+      auto [it, added] = leaders.try_emplace(claim_key_fields(claim, *p.adapter, files.folder(claim)), plan.size());
+      if (added) {
+        p.key = claim_key_of(it->first);
+      } else {
         p.leader = false;
+        p.key = plan[it->second].key;
         plan[it->second].sharing.push_back(plan.size());
       }
     }
@@ -268,21 +272,23 @@ std::jthread store_measured(const std::vector<Claim>& claims, const std::vector<
   });
 }
 
-// What was claimed, copied into the record so that it stands alone.
-ClaimResult claimed(const Claim& claim, ClaimFiles& files) {
+// What was claimed, copied into the record so that it stands alone. The texts no later stage
+// reads of the claim (title, source, display names, tags) are moved, not copied: thousands of
+// claims would hold them twice.
+ClaimResult claimed(Claim& claim, ClaimFiles& files) {
   ClaimResult r;
   r.id = claim.id;
-  r.title = claim.title;
-  r.source = claim.source;
+  r.title = std::move(claim.title);
+  r.source = std::move(claim.source);
   r.tool = claim.tool;
   r.mode = claim.mode == Mode::run ? "run" : "reread";
   r.metric = claim.metric;
-  r.workload = claim.workload.name;
-  r.hardware = claim.hardware.name;
+  r.workload = std::move(claim.workload.name);
+  r.hardware = std::move(claim.hardware.name);
   r.expected = claim.expected;
   r.file = files.relative(claim);
   r.line = claim.location.line;
-  r.tags = claim.tags;
+  r.tags = std::move(claim.tags);
   return r;
 }
 
@@ -302,7 +308,7 @@ void judge_into(ClaimResult& r, const Claim& claim, double value, const Unit& un
 }
 
 // Stage: judge. The claim, its outcome and its verdict as one record entry.
-ClaimResult judge_one(const Claim& claim, const Measured& measured, ClaimFiles& files) {
+ClaimResult judge_one(Claim& claim, const Measured& measured, ClaimFiles& files) {
   ClaimResult r = claimed(claim, files);
   r.duration_ms = measured.duration_ms;
   r.cache = measured.cache;
@@ -328,7 +334,7 @@ ClaimResult judge_one(const Claim& claim, const Measured& measured, ClaimFiles& 
 
 // Stage: derive. A derived claim from its operands' results (final: judged, and blocked when
 // stale), judged like a measured one. It inherits its operands' flags: its evidence is theirs.
-ClaimResult derive_one(const Claim& claim, const std::vector<Claim>& claims, const std::vector<ClaimResult>& results,
+ClaimResult derive_one(Claim& claim, const std::vector<Claim>& claims, const std::vector<ClaimResult>& results,
                        ClaimFiles& files) {
   ClaimResult r = claimed(claim, files);
   const Derivation& d = *claim.derived;
@@ -374,7 +380,9 @@ ClaimResult derive_one(const Claim& claim, const std::vector<Claim>& claims, con
 class EvidenceFacts {
  public:
   EvidenceFacts(const GitRepository& git, const Sandbox& sandbox, FileHashes& hashes)
-      : m_git(git), m_sandbox(sandbox), m_hashes(hashes) {}
+      : m_git(git), m_sandbox(sandbox), m_hashes(hashes) {
+    if (m_git.found()) m_workdir = fs::weakly_canonical(m_git.workdir());
+  }
 
   // Looks up the evidence of `files` in one pass (of() then finds it).
   void prepare(std::vector<fs::path> files) {
@@ -383,21 +391,21 @@ class EvidenceFacts {
     std::vector<fs::path> regular;
     std::vector<std::string> blobs;
     for (const auto& file : files) {
-      if (m_evidence.count(file)) continue;
+      if (m_evidence.count(file.native())) continue;
       if (auto blob = m_hashes.of(file)) {
         regular.push_back(file);
         blobs.push_back(std::move(*blob));
       } else {
-        m_evidence.emplace(file, std::nullopt);
+        m_evidence.emplace(file.native(), std::nullopt);
       }
     }
     auto found = m_git.evidence(regular, m_sandbox.root(), blobs);
-    for (std::size_t i = 0; i < regular.size(); ++i) m_evidence.emplace(regular[i], std::move(found[i]));
+    for (std::size_t i = 0; i < regular.size(); ++i) m_evidence.emplace(regular[i].native(), std::move(found[i]));
   }
 
   // The evidence of a regular file; null for anything else.
   const Evidence* of(const fs::path& file) {
-    auto [it, added] = m_evidence.try_emplace(file);
+    auto [it, added] = m_evidence.try_emplace(file.native());
     if (added) {
       if (auto blob = m_hashes.of(file)) it->second = m_git.evidence(file, m_sandbox.root(), *blob);
     }
@@ -413,13 +421,16 @@ class EvidenceFacts {
   }
 
   const GitRepository& git() const { return m_git; }
+  // The repository's work tree, canonical (evidence paths are relative to it).
+  const fs::path& workdir() const { return m_workdir; }
 
  private:
   const GitRepository& m_git;
   const Sandbox& m_sandbox;
   FileHashes& m_hashes;
-  std::map<fs::path, std::optional<Evidence>> m_evidence;
+  std::unordered_map<std::string, std::optional<Evidence>> m_evidence;  // by absolute path
   std::map<std::string, std::optional<std::int64_t>> m_commit_times;
+  fs::path m_workdir;
 };
 
 // Stage: provenance per claim. Every file the claim names or its measurement read, sorted.
@@ -448,17 +459,17 @@ std::vector<Evidence> evidence_of(const std::vector<fs::path>& files, EvidenceFa
 // Evidence states into the result, and staleness of a re-read artifact: an input changed (in the
 // working tree, or in a later commit) after the artifact was last committed.
 void add_evidence(ClaimResult& result, const Claim& claim, std::vector<Evidence> evidence, const Sandbox& sandbox,
-                  EvidenceFacts& facts) {
+                  EvidenceFacts& facts, ClaimFiles& files) {
   for (const auto& e : evidence) {
     if (e.state != EvidenceState::clean) result.evidence_uncommitted = true;
   }
   result.evidence = std::move(evidence);
   if (claim.mode != Mode::reread || !claim.artifact || !facts.git().found()) return;
-  const fs::path claim_dir = fs::absolute(claim.location.file).parent_path();
+  const fs::path& claim_dir = files.dir(claim);
   auto find = [&](const std::string& written) -> const Evidence* {
     try {
       const fs::path p = sandbox.resolve(claim_dir, written);
-      const std::string rel = p.lexically_relative(fs::weakly_canonical(facts.git().workdir())).generic_string();
+      const std::string rel = p.lexically_relative(facts.workdir()).generic_string();
       for (const auto& e : result.evidence) {
         if (e.path == rel) return &e;
       }
@@ -509,7 +520,7 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
   if (settings.cache) cache.emplace(*settings.cache);
 
   // Expand: every claim the audit stands for, in claim order.
-  std::vector<Claim> claims = expand_claims(std::move(listed), sandbox);
+  std::vector<Claim> claims = expand_claims(std::move(listed), sandbox, claim_files);
   record.provenance.started_at = utc_now();
   // Shard: the claims this audit judges (all of them, or the shard's: whole runs and derivations).
   const std::vector<std::size_t> selected = select_claims(claims, settings, sandbox);
@@ -555,11 +566,18 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
       if (measured[plan[f].claim]->outcome == measured[p.claim]->outcome) evidence[f] = evidence[k];
     }
   }
+  measured = {};  // every measurement is in the results and the evidence lists now
   EvidenceFacts facts(git, sandbox, hashes);
   facts.prepare(std::move(every_file));
   for (std::size_t k = 0; k < plan.size(); ++k) {
-    add_evidence(results[plan[k].claim], claims[plan[k].claim], evidence_of(*evidence[k], facts), sandbox, facts);
+    Claim& claim = claims[plan[k].claim];
+    add_evidence(results[plan[k].claim], claim, evidence_of(*evidence[k], facts), sandbox, facts, claim_files);
+    // The claim is in the record now; what follows needs only its id (an operand of a derived claim).
+    Claim slim;
+    slim.id = std::move(claim.id);
+    claim = std::move(slim);
   }
+  evidence = {};
   // Derive: derived claims from their operands' final results, operands first, then judged.
   std::vector<bool> in_audit(claims.size(), false);
   for (std::size_t i : selected) in_audit[i] = true;
@@ -567,8 +585,7 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
     if (in_audit[i]) results[i] = derive_one(claims[i], claims, results, claim_files);
   }
 
-  // Record: this audit's results, in claim order (the claims and measurements are no longer needed).
-  measured = {};
+  // Record: this audit's results, in claim order (the claims are no longer needed).
   plan = {};
   claims = {};
   if (settings.shard) {

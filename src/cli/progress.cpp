@@ -56,8 +56,13 @@ std::string claim_line(const ClaimResult& r) {
 void LineProgress::warning(const std::string& text) { m_err << "claimcheck: warning: " << text << "\n" << std::flush; }
 
 void LineProgress::finished(const std::vector<ClaimResult>& results) {
-  for (const auto& r : results) m_err << claim_line(r) << "\n";
-  m_err << std::flush;
+  // One write for every line: stderr is unbuffered, and an audit may have thousands of claims.
+  std::string lines;
+  for (const auto& r : results) {
+    lines += claim_line(r);
+    lines += '\n';
+  }
+  m_err << lines << std::flush;
 }
 
 LiveProgress::LiveProgress(std::ostream& err, int width) : m_err(err), m_width(std::max(20, width)) {

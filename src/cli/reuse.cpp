@@ -45,7 +45,7 @@ std::vector<std::string> strings_of(const json& value) {
 std::optional<std::string> FileHashes::of(const fs::path& absolute) {
   {
     const std::lock_guard lock(m_mutex);
-    if (auto it = m_hashes.find(absolute); it != m_hashes.end()) return it->second;
+    if (auto it = m_hashes.find(absolute.native()); it != m_hashes.end()) return it->second;
   }
   std::optional<std::string> hash;
   std::error_code ec;
@@ -58,7 +58,7 @@ std::optional<std::string> FileHashes::of(const fs::path& absolute) {
     }
   }
   const std::lock_guard lock(m_mutex);
-  return m_hashes.emplace(absolute, hash).first->second;
+  return m_hashes.emplace(absolute.native(), hash).first->second;
 }
 
 const ClaimFiles::Facts& ClaimFiles::of(const Claim& claim) {
@@ -77,22 +77,48 @@ bool cacheable(const Claim& claim, const Adapter& adapter) {
   return !adapter.runs_commands(claim);
 }
 
-std::string claim_key(const Claim& claim, const Adapter& adapter, const std::string& folder) {
-  Sha256 d;
-  d.field("claimcheck").field(build_info::k_version).field(executable_build_id());
-  d.field(adapter.name()).field(adapter.version());
-  d.field(folder).field(claim.mode == Mode::run ? "run" : "reread").field(claim.metric);
-  d.field(spec_text(claim.workload)).field(spec_text(claim.hardware));
-  d.field(claim.artifact ? "artifact:" + *claim.artifact : "no artifact");
-  d.field(std::to_string(claim.inputs.size()));
-  for (const auto& input : claim.inputs) d.field(input);
+std::string claim_key_fields(const Claim& claim, const Adapter& adapter, const std::string& folder) {
+  std::string out;
+  // Each field with its length first (Sha256::field's encoding), so a sequence has one encoding.
+  auto field = [&out](std::string_view text) {
+    out += std::to_string(text.size());
+    out += ':';
+    out += text;
+  };
+  field("claimcheck");
+  field(build_info::k_version);
+  field(executable_build_id());
+  field(adapter.name());
+  field(adapter.version());
+  field(folder);
+  field(claim.mode == Mode::run ? "run" : "reread");
+  field(claim.metric);
+  field(spec_text(claim.workload));
+  field(spec_text(claim.hardware));
+  field(claim.artifact ? "artifact:" + *claim.artifact : "no artifact");
+  field(std::to_string(claim.inputs.size()));
+  for (const auto& input : claim.inputs) field(input);
   const Extract& x = claim.extract;
-  d.field(std::to_string(static_cast<int>(x.kind))).field(x.json_pointer).field(x.column).field(x.aggregate);
-  d.field(x.pattern).field(std::to_string(x.occurrence)).field(std::to_string(x.where.size()));
-  for (const auto& [column, value] : x.where) d.field(column).field(value);
-  d.field(claim.measured_unit ? claim.measured_unit->symbol : "");
-  d.field(claim.options.dump());
-  return d.hex().substr(0, 40);
+  field(std::to_string(static_cast<int>(x.kind)));
+  field(x.json_pointer);
+  field(x.column);
+  field(x.aggregate);
+  field(x.pattern);
+  field(std::to_string(x.occurrence));
+  field(std::to_string(x.where.size()));
+  for (const auto& [column, value] : x.where) {
+    field(column);
+    field(value);
+  }
+  field(claim.measured_unit ? claim.measured_unit->symbol : "");
+  field(claim.options.dump());
+  return out;
+}
+
+std::string claim_key_of(std::string_view fields) { return sha256_hex(fields).substr(0, 40); }
+
+std::string claim_key(const Claim& claim, const Adapter& adapter, const std::string& folder) {
+  return claim_key_of(claim_key_fields(claim, adapter, folder));
 }
 
 std::optional<std::vector<FileHash>> hashed_files(const std::vector<fs::path>& files, const Sandbox& sandbox,

@@ -24,7 +24,7 @@ class FileHashes {
 
  private:
   std::mutex m_mutex;
-  std::map<std::filesystem::path, std::optional<std::string>> m_hashes;
+  std::unordered_map<std::string, std::optional<std::string>> m_hashes;  // by absolute path
 };
 
 // Each claim file's path relative to the repository root ('/' separated), resolved once per file
@@ -59,6 +59,9 @@ bool cacheable(const Claim& claim, const Adapter& adapter);
 // measurement depends on (mode, metric, workload and hardware specs, artifact, inputs, extract,
 // options); not the id, title, source, expected value or tags. 40 hex digits.
 std::string claim_key(const Claim& claim, const Adapter& adapter, const std::string& folder);
+// The same in two steps: the fields it is the digest of (equal fields, equal keys), and their key.
+std::string claim_key_fields(const Claim& claim, const Adapter& adapter, const std::string& folder);
+std::string claim_key_of(std::string_view fields);
 
 // The files a measurement's result key is made of: the files it read and those the claim names,
 // with their hashes, sorted; nullopt when one cannot be hashed or lies outside the root (such a
