@@ -71,21 +71,48 @@ std::string summary_line(const Summary& s) {
 
 namespace {
 
-// The rows and problem entries of claims [begin, end): the table row of each claim, and the
-// "Needs attention" entry of each claim that is not verified.
+// The report's parts of claims [begin, end), each part in claim order: the table row of each
+// claim, the "Needs attention" entry of each claim that is not verified, the warnings of
+// verified claims, and the claims whose evidence is not committed.
 struct ClaimParts {
   std::string rows;
   std::string problems;
+  std::string warned;
+  std::string uncommitted;
 };
 
 ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t begin, std::size_t end) {
   ClaimParts out;
   mustache row_template{std::string(templates::k_report_row_md)};
   mustache problem_template{std::string(templates::k_report_problem_md)};
+  mustache warning_template{std::string(templates::k_report_warning_md)};
+  mustache uncommitted_template{std::string(templates::k_report_uncommitted_md)};
+  const auto all = {&row_template, &problem_template, &warning_template, &uncommitted_template};
   // Every value is escaped for Markdown here; the HTML escaping of {{x}} would double it.
-  for (auto* t : {&row_template, &problem_template}) t->set_custom_escape([](const std::string& s) { return s; });
+  for (auto* t : all) t->set_custom_escape([](const std::string& s) { return s; });
   for (std::size_t i = begin; i < end; ++i) {
     const ClaimResult& c = claims[i];
+    if (c.verdict == Verdict::verified) {
+      // A verified claim's warnings have no problem entry to sit in.
+      for (const auto& w : c.warnings) {
+        data entry;
+        entry.set("id", c.id);
+        entry.set("warning", markdown_escape(w));
+        out.warned += warning_template.render(entry);
+      }
+    }
+    if (c.evidence_uncommitted) {
+      std::string files;
+      for (const auto& e : c.evidence) {
+        if (e.state == EvidenceState::clean) continue;
+        if (!files.empty()) files += ", ";
+        files += markdown_escape(e.path) + " (" + std::string(evidence_state_name(e.state)) + ")";
+      }
+      data u;
+      u.set("id", c.id);
+      u.set("files", files);
+      out.uncommitted += uncommitted_template.render(u);
+    }
     const auto& info = verdict_info(c.verdict);
     std::string flags;
     if (c.stale) flags += " (stale)";
@@ -134,15 +161,15 @@ ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t beg
     p.set("warnings", warnings);
     out.problems += problem_template.render(p);
   }
-  for (auto* t : {&row_template, &problem_template}) {
+  for (auto* t : all) {
     if (!t->is_valid()) throw std::runtime_error("report template: " + t->error_message());
   }
   return out;
 }
 
 // Every claim's parts, rendered in parallel chunks (a report has a row per claim, and thousands
-// of claims are rendered in a fraction of the time), joined in claim order.
-ClaimParts render_all_claims(const std::vector<ClaimResult>& claims) {
+// of claims are rendered in a fraction of the time), in claim order.
+std::vector<ClaimParts> render_all_claims(const std::vector<ClaimResult>& claims) {
   constexpr std::size_t k_chunk = 512;
   const std::size_t chunks = (claims.size() + k_chunk - 1) / k_chunk;
   std::vector<ClaimParts> parts(chunks);
@@ -158,12 +185,7 @@ ClaimParts render_all_claims(const std::vector<ClaimResult>& claims) {
     for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
     worker();
   }
-  ClaimParts all;
-  for (auto& p : parts) {
-    all.rows += p.rows;
-    all.problems += p.problems;
-  }
-  return all;
+  return parts;
 }
 
 }  // namespace
@@ -179,47 +201,26 @@ std::string render_markdown(const AuditRecord& record) {
   if (record.summary.total == 0) badges += "\u26a0\ufe0f No claims were audited: this is not a pass.";
   view.set("summary_badges", badges);
 
-  // The rows and problems are spliced into the rendered frame at their markers (a frame of a
-  // few lines, rather than copies of a table of thousands of rows through the view).
-  const ClaimParts parts = render_all_claims(record.claims);
-  const std::string rows_marker = "\x01rows\x01";
-  const std::string problems_marker = "\x01problems\x01";
-  // Each marker stands on a line of its own in the template, so the text spliced in leaves out
-  // its last line break (the template's follows the marker).
-  view.set("has_rows", !parts.rows.empty());
-  view.set("rows", rows_marker);
-  view.set("has_problems", !parts.problems.empty());
-  view.set("problems", problems_marker);
-
-  list warned;
-  list uncommitted;
-  for (const auto& c : record.claims) {
-    if (c.verdict == Verdict::verified) {
-      // A verified claim's warnings have no problem entry to sit in.
-      for (const auto& w : c.warnings) {
-        data entry;
-        entry.set("id", c.id);
-        entry.set("warning", markdown_escape(w));
-        warned.push_back(entry);
-      }
-    }
-    if (c.evidence_uncommitted) {
-      std::string files;
-      for (const auto& e : c.evidence) {
-        if (e.state == EvidenceState::clean) continue;
-        if (!files.empty()) files += ", ";
-        files += markdown_escape(e.path) + " (" + std::string(evidence_state_name(e.state)) + ")";
-      }
-      data u;
-      u.set("id", c.id);
-      u.set("files", files);
-      uncommitted.push_back(u);
-    }
-  }
-  view.set("has_warnings", !warned.empty());
-  view.set("warned", warned);
-  view.set("has_uncommitted", !uncommitted.empty());
-  view.set("uncommitted", uncommitted);
+  // The claims' parts are spliced into the rendered frame at their markers (a frame of a few
+  // lines, rather than copies of a table of thousands of rows through the view).
+  std::vector<ClaimParts> parts = render_all_claims(record.claims);
+  // The markers in the frame's order, each with its part of every chunk.
+  const std::pair<std::string, std::string ClaimParts::*> spliced[] = {
+      {"\x01rows\x01", &ClaimParts::rows},
+      {"\x01problems\x01", &ClaimParts::problems},
+      {"\x01warned\x01", &ClaimParts::warned},
+      {"\x01uncommitted\x01", &ClaimParts::uncommitted}};
+  auto any = [&](std::string ClaimParts::*part) {
+    return std::any_of(parts.begin(), parts.end(), [&](const ClaimParts& chunk) { return !(chunk.*part).empty(); });
+  };
+  view.set("has_rows", any(&ClaimParts::rows));
+  view.set("rows", spliced[0].first);
+  view.set("has_problems", any(&ClaimParts::problems));
+  view.set("problems", spliced[1].first);
+  view.set("has_warnings", any(&ClaimParts::warned));
+  view.set("warned", spliced[2].first);
+  view.set("has_uncommitted", any(&ClaimParts::uncommitted));
+  view.set("uncommitted", spliced[3].first);
 
   const auto& p = record.provenance;
   list provenance;
@@ -257,15 +258,26 @@ std::string render_markdown(const AuditRecord& record) {
   tmpl.set_custom_escape([](const std::string& s) { return s; });
   const std::string frame = tmpl.render(view);
   if (!tmpl.is_valid()) throw std::runtime_error("report template: " + tmpl.error_message());
+  std::size_t size = frame.size();
+  for (const auto& chunk : parts) {
+    size += chunk.rows.size() + chunk.problems.size() + chunk.warned.size() + chunk.uncommitted.size();
+  }
   std::string out;
-  out.reserve(frame.size() + parts.rows.size() + parts.problems.size());
+  out.reserve(size);
   std::size_t at = 0;
-  for (const auto& [marker, text] : {std::pair{&rows_marker, &parts.rows}, std::pair{&problems_marker, &parts.problems}}) {
-    const std::size_t found = frame.find(*marker, at);
+  for (const auto& [marker, part] : spliced) {
+    const std::size_t found = frame.find(marker, at);
     if (found == std::string::npos) continue;
     out.append(frame, at, found - at);
-    out.append(*text, 0, text->empty() || text->back() != '\n' ? text->size() : text->size() - 1);
-    at = found + marker->size();
+    const std::size_t before = out.size();
+    for (auto& chunk : parts) {
+      out += chunk.*part;
+      std::string().swap(chunk.*part);  // a report of thousands of claims is not held twice
+    }
+    // Each marker stands on a line of its own in the template, so the text spliced in leaves out
+    // its last line break (the template's follows the marker).
+    if (out.size() > before && out.back() == '\n') out.pop_back();
+    at = found + marker.size();
   }
   out.append(frame, at, std::string::npos);
   return out;
