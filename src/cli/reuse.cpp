@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "claimcheck/build_info.hpp"
 #include "io/digest.hpp"
+#include "io/file_read.hpp"
 #include "provenance/environment.hpp"
 #include "provenance/git.hpp"
 
@@ -50,12 +49,7 @@ std::optional<std::string> FileHashes::of(const fs::path& absolute) {
   std::optional<std::string> hash;
   std::error_code ec;
   if (fs::is_regular_file(absolute, ec)) {
-    std::ifstream in(absolute, std::ios::binary);
-    if (in) {
-      std::ostringstream content;
-      content << in.rdbuf();
-      hash = git_blob_id(content.str());
-    }
+    if (const auto content = read_file(absolute)) hash = git_blob_id(*content);
   }
   const std::lock_guard lock(m_mutex);
   return m_hashes.emplace(absolute.native(), hash).first->second;

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -16,6 +15,7 @@
 #include "core/printed_number.hpp"
 #include "io/claim_expand.hpp"
 #include "io/extract.hpp"
+#include "io/file_read.hpp"
 #include "io/json_limits.hpp"
 #include "io/json_locator.hpp"
 
@@ -618,10 +618,7 @@ void locate_claim_diagnostics(Diagnostics& diagnostics) {
       it = files.emplace(d.file, std::pair<std::string, std::optional<JsonLocator>>{}).first;
       std::error_code ec;
       if (fs::file_size(d.file, ec) <= k_max_claim_file_bytes && !ec) {
-        std::ifstream in(d.file, std::ios::binary);
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        it->second.first = std::move(buffer).str();
+        it->second.first = read_file(d.file).value_or(std::string());
         try {
           parse_json_bounded(it->second.first, d.file);
           it->second.second.emplace(it->second.first);
@@ -663,10 +660,8 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
                                                   std::to_string(k_max_claim_file_bytes));
         continue;
       }
-      std::ifstream in(file, std::ios::binary);
-      std::ostringstream buffer;
-      buffer << in.rdbuf();
-      texts[i] = std::move(buffer).str();
+      // A file that cannot be opened reads as empty (and so is reported as invalid JSON).
+      texts[i] = read_file(file).value_or(std::string());
       parse_into(texts[i], file, per_file[i], &validate);
     }
   };

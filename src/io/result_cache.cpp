@@ -2,11 +2,10 @@
 
 #include <algorithm>
 
-#include <fstream>
-#include <sstream>
 
 #include "io/atomic_file.hpp"
 #include "io/digest.hpp"
+#include "io/file_read.hpp"
 
 namespace claimcheck {
 namespace fs = std::filesystem;
@@ -100,13 +99,6 @@ std::optional<std::vector<Variant>> decode(std::string_view body) {
   return variants;
 }
 
-std::optional<std::string> read_whole(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
-}
 
 }  // namespace
 
@@ -138,7 +130,7 @@ fs::path ResultCache::entry_path(const std::string& claim_key) const { return m_
 
 std::optional<CachedResult> ResultCache::find(
     const std::string& claim_key, const std::function<std::optional<std::string>(const std::string&)>& hash_of) const {
-  const auto text = read_whole(entry_path(claim_key));
+  const auto text = read_file(entry_path(claim_key));
   if (!text) return std::nullopt;
   const auto body = unframe_cache_entry(*text);
   if (!body) return std::nullopt;
@@ -174,7 +166,7 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
     mark_folder();
     const fs::path path = entry_path(claim_key);
     std::vector<Variant> variants;
-    if (const auto text = read_whole(path)) {
+    if (const auto text = read_file(path)) {
       if (const auto body = unframe_cache_entry(*text)) variants = decode(*body).value_or(std::vector<Variant>{});
     }
     std::erase_if(variants, [&](const Variant& v) { return v.files == files; });

@@ -1,7 +1,6 @@
 #include "io/sandbox.hpp"
 
-#include <fstream>
-#include <sstream>
+#include "io/file_read.hpp"
 
 namespace claimcheck {
 namespace fs = std::filesystem;
@@ -74,11 +73,9 @@ std::string Sandbox::read(const fs::path& absolute) const {
     throw PathError(PathError::Kind::too_large, absolute.string() + " has " + std::to_string(size) +
                                                     " bytes, over the limit of " + std::to_string(m_max_file_bytes));
   }
-  std::ifstream in(absolute, std::ios::binary);
-  if (!in) throw PathError(PathError::Kind::missing, "cannot open " + absolute.string());
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return std::move(buffer).str();
+  auto content = read_file(absolute);
+  if (!content) throw PathError(PathError::Kind::missing, "cannot open " + absolute.string());
+  return std::move(*content);
 }
 
 }  // namespace claimcheck
