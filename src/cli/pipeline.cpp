@@ -1,6 +1,8 @@
 #include "cli/pipeline.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <chrono>
 #include <limits>
 #include <map>
@@ -58,19 +60,36 @@ void parallel_for(std::size_t n, int jobs, const Work& work) {
 }
 
 // Stage: expand. An adapter may stand one claim for several (astra-sim's options.npu "all").
+// Most claims stand for themselves and stay where they are: the list is rebuilt only from the
+// first claim that expands on.
 std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandbox, ClaimFiles& files) {
   std::vector<Claim> claims;
-  claims.reserve(listed.size());
-  for (auto& claim : listed) {
+  bool rebuilt = false;
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    Claim& claim = listed[i];
     const Adapter* adapter = find_adapter(claim.tool);
-    if (!adapter) {
-      claims.push_back(std::move(claim));
+    std::vector<Claim> expanded;
+    if (adapter) {
+      const fs::path& claim_dir = files.dir(claim);
+      expanded = adapter->expand(std::move(claim), sandbox, claim_dir);
+      if (!rebuilt && expanded.size() == 1) {
+        claim = std::move(expanded.front());
+        continue;
+      }
+    } else if (!rebuilt) {
       continue;
+    } else {
+      expanded.push_back(std::move(claim));
     }
-    const fs::path& claim_dir = files.dir(claim);
-    for (auto& c : adapter->expand(std::move(claim), sandbox, claim_dir)) claims.push_back(std::move(c));
+    if (!rebuilt) {
+      claims.reserve(listed.size() + expanded.size());
+      std::move(listed.begin(), listed.begin() + static_cast<std::ptrdiff_t>(i), std::back_inserter(claims));
+      rebuilt = true;
+    }
+    for (auto& c : expanded) claims.push_back(std::move(c));
   }
-  return claims;
+  if (rebuilt) return claims;
+  return listed;
 }
 
 // Stage: shard. The claims this audit judges: all, or those of its shard.

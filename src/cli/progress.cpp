@@ -36,21 +36,32 @@ std::string seconds_text(double seconds) {
 
 std::string claim_line(const ClaimResult& r) {
   const auto& info = verdict_info(r.verdict);
-  std::ostringstream line;
-  line << info.label;
-  for (std::size_t pad = info.label.size(); pad < 11; ++pad) line << ' ';
-  line << r.id << "  expected " << format_expected(r.expected);
+  std::string line(info.label);
+  if (line.size() < 11) line.append(11 - line.size(), ' ');
+  line += r.id;
+  line += "  expected ";
+  line += format_expected(r.expected);
   if (r.verdict == Verdict::blocked) {
-    line << "  blocked (" << r.block_kind << "): " << r.reason;
+    line += "  blocked (";
+    line += r.block_kind;
+    line += "): ";
+    line += r.reason;
   } else {
-    line << "  measured " << format_quantity(*r.measured, r.expected.unit.symbol);
-    if (!r.measured_basis.empty()) line << " (" << r.measured_basis << ")";
-    line << "  error " << format_error(r.expected, r.error, r.relative_error) << "  tolerance "
-         << format_tolerance(r.expected);
+    line += "  measured ";
+    line += format_quantity(*r.measured, r.expected.unit.symbol);
+    if (!r.measured_basis.empty()) {
+      line += " (";
+      line += r.measured_basis;
+      line += ")";
+    }
+    line += "  error ";
+    line += format_error(r.expected, r.error, r.relative_error);
+    line += "  tolerance ";
+    line += format_tolerance(r.expected);
   }
-  if (r.stale) line << "  [stale]";
-  if (r.evidence_uncommitted) line << "  [uncommitted evidence]";
-  return line.str();
+  if (r.stale) line += "  [stale]";
+  if (r.evidence_uncommitted) line += "  [uncommitted evidence]";
+  return line;
 }
 
 void LineProgress::warning(const std::string& text) { m_err << "claimcheck: warning: " << text << "\n" << std::flush; }
