@@ -60,11 +60,12 @@ class ClaimReader {
 
   std::optional<std::string> string_at(const json& object, const std::string& pointer, const std::string& key,
                                        bool required) {
-    if (!object.contains(key)) {
+    const auto found = object.find(key);
+    if (found == object.end()) {
       if (required) error(pointer, "missing required key \"" + key + "\"");
       return std::nullopt;
     }
-    const json& value = object.at(key);
+    const json& value = *found;
     if (!value.is_string()) {
       error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be a string, not " + value.type_name());
       return std::nullopt;
@@ -111,9 +112,11 @@ class ClaimReader {
       error("", std::string("a claim must be a JSON object, not ") + m_object.type_name());
       return claim;
     }
-    only_keys(m_object, "",
-              {"$schema", "id", "title", "source", "tool", "mode", "workload", "hardware", "metric", "expected",
-               "tolerance", "artifact", "inputs", "extract", "options", "tags", "cache", "derived", "for_each"});
+    // The key tables are built once: every claim is checked against them.
+    static const std::vector<std::string> k_keys = {
+        "$schema", "id",      "title",  "source",  "tool",    "mode", "workload", "hardware", "metric",  "expected",
+        "tolerance", "artifact", "inputs", "extract", "options", "tags", "cache",    "derived",  "for_each"};
+    only_keys(m_object, "", k_keys);
     if (auto id = string_at(m_object, "", "id", true)) {
       const bool valid = std::all_of(id->begin(), id->end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
@@ -179,7 +182,8 @@ class ClaimReader {
       error("/source", std::string("\"source\" must be an object, not ") + source.type_name());
       return;
     }
-    only_keys(source, "/source", {"paper", "where", "quote", "url", "doi", "file", "line"});
+    static const std::vector<std::string> k_keys = {"paper", "where", "quote", "url", "doi", "file", "line"};
+    only_keys(source, "/source", k_keys);
     claim.source.paper = string_at(source, "/source", "paper", true).value_or("");
     claim.source.file = string_at(source, "/source", "file", false).value_or("");
     // A paper's source file locates the number itself (with the quote); otherwise say where.
@@ -224,7 +228,8 @@ class ClaimReader {
             "e.g. \"derived\": {\"op\": \"ratio\", \"of\": [\"time-baseline\", \"time-ours\"]}");
       return;
     }
-    only_keys(derived, "/derived", {"op", "of"});
+    static const std::vector<std::string> k_keys = {"op", "of"};
+    only_keys(derived, "/derived", k_keys);
     Derivation d;
     if (auto op = string_at(derived, "/derived", "op", true)) {
       if (auto parsed = parse_derived_op(*op)) {
@@ -264,7 +269,8 @@ class ClaimReader {
       error(pointer, "\"" + key + "\" must be an object {\"name\": ..., \"spec\": ...}, not " + value.type_name());
       return spec;
     }
-    only_keys(value, pointer, {"name", "spec"});
+    static const std::vector<std::string> k_keys = {"name", "spec"};
+    only_keys(value, pointer, k_keys);
     spec.name = string_at(value, pointer, "name", false).value_or("");
     if (value.contains("spec")) {
       const json& inner = value.at("spec");
@@ -307,7 +313,8 @@ class ClaimReader {
       error("/expected", std::string("\"expected\" must be an object, not ") + expected.type_name());
       return;
     }
-    only_keys(expected, "/expected", {"value", "min", "max", "at_most", "at_least", "unit"});
+    static const std::vector<std::string> k_keys = {"value", "min", "max", "at_most", "at_least", "unit"};
+    only_keys(expected, "/expected", k_keys);
     auto& e = claim.expected;
     if (auto unit = unit_at(expected, "/expected", "unit", true)) e.unit = *unit;
     const bool has_value = expected.contains("value");
@@ -350,7 +357,8 @@ class ClaimReader {
       if (e.kind != Expected::Kind::value) {
         error("/tolerance", "\"tolerance\" applies only to an expected \"value\"; a range or bound is its own tolerance");
       }
-      only_keys(tolerance, "/tolerance", {"relative", "absolute"});
+      static const std::vector<std::string> k_tolerance_keys = {"relative", "absolute"};
+      only_keys(tolerance, "/tolerance", k_tolerance_keys);
       if (tolerance.empty()) error("/tolerance", "\"tolerance\" needs \"relative\" or \"absolute\"");
       for (const char* key : {"relative", "absolute"}) {
         if (auto v = number_at(tolerance, "/tolerance", key)) {
@@ -377,8 +385,9 @@ class ClaimReader {
       error("/extract", std::string("\"extract\" must be an object, not ") + extract.type_name());
       return;
     }
-    only_keys(extract, "/extract",
-              {"json_pointer", "csv_column", "where", "aggregate", "regex", "occurrence", "unit"});
+    static const std::vector<std::string> k_keys = {"json_pointer", "csv_column", "where", "aggregate",
+                                                    "regex",        "occurrence", "unit"};
+    only_keys(extract, "/extract", k_keys);
     auto& x = claim.extract;
     const int forms = int(extract.contains("json_pointer")) + int(extract.contains("csv_column")) +
                       int(extract.contains("regex"));
