@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
-#include <iterator>
 #include <chrono>
+#include <future>
 #include <limits>
 #include <map>
 #include <memory>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 
 #include "adapter/registry.hpp"
@@ -38,7 +39,7 @@ struct Measured {
 // One claim an adapter measures, as planned.
 struct Planned {
   std::size_t claim = 0;             // index into the claims
-  std::filesystem::path claim_dir;   // absolute folder of its claim file
+  const fs::path* claim_dir = nullptr;  // absolute folder of its claim file (held by ClaimFiles)
   const Adapter* adapter = nullptr;  // null: no adapter of that name (blocked)
   std::string key;                   // claim key: claims with equal keys share one measurement
   bool cacheable = false;            // the result cache may hold its measurement
@@ -60,36 +61,37 @@ void parallel_for(std::size_t n, int jobs, const Work& work) {
 }
 
 // Stage: expand. An adapter may stand one claim for several (astra-sim's options.npu "all").
-// Most claims stand for themselves and stay where they are: the list is rebuilt only from the
-// first claim that expands on.
+// Most claims stand for themselves and stay where they are: the list is rebuilt (to its exact
+// size) only when one expands.
 std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandbox, ClaimFiles& files) {
-  std::vector<Claim> claims;
-  bool rebuilt = false;
+  std::vector<std::pair<std::size_t, std::vector<Claim>>> expanded;  // claim index -> the claims it stands for
+  std::size_t total = listed.size();
   for (std::size_t i = 0; i < listed.size(); ++i) {
     Claim& claim = listed[i];
     const Adapter* adapter = find_adapter(claim.tool);
-    std::vector<Claim> expanded;
-    if (adapter) {
-      const fs::path& claim_dir = files.dir(claim);
-      expanded = adapter->expand(std::move(claim), sandbox, claim_dir);
-      if (!rebuilt && expanded.size() == 1) {
-        claim = std::move(expanded.front());
-        continue;
-      }
-    } else if (!rebuilt) {
+    if (!adapter) continue;
+    const fs::path& claim_dir = files.dir(claim);
+    std::vector<Claim> claims = adapter->expand(std::move(claim), sandbox, claim_dir);
+    if (claims.size() == 1) {
+      claim = std::move(claims.front());
       continue;
-    } else {
-      expanded.push_back(std::move(claim));
     }
-    if (!rebuilt) {
-      claims.reserve(listed.size() + expanded.size());
-      std::move(listed.begin(), listed.begin() + static_cast<std::ptrdiff_t>(i), std::back_inserter(claims));
-      rebuilt = true;
-    }
-    for (auto& c : expanded) claims.push_back(std::move(c));
+    total = total - 1 + claims.size();
+    expanded.emplace_back(i, std::move(claims));
   }
-  if (rebuilt) return claims;
-  return listed;
+  if (expanded.empty()) return listed;
+  std::vector<Claim> claims;
+  claims.reserve(total);
+  auto next = expanded.begin();
+  for (std::size_t i = 0; i < listed.size(); ++i) {
+    if (next != expanded.end() && next->first == i) {
+      for (auto& c : next->second) claims.push_back(std::move(c));
+      ++next;
+    } else {
+      claims.push_back(std::move(listed[i]));
+    }
+  }
+  return claims;
 }
 
 // Stage: shard. The claims this audit judges: all, or those of its shard.
@@ -114,7 +116,7 @@ std::vector<Planned> plan_measurements(const std::vector<Claim>& claims, const s
     if (claim.derived) continue;
     Planned p;
     p.claim = i;
-    p.claim_dir = files.dir(claim);
+    p.claim_dir = &files.dir(claim);
     p.adapter = find_adapter(claim.tool);
     if (p.adapter) {
       p.cacheable = cacheable(claim, *p.adapter);
@@ -143,7 +145,7 @@ Measured measure_one(const Claim& claim, const Planned& planned, const Sandbox& 
                                                           "no adapter named \"" + claim.tool + "\"",
                                                           "run `claimcheck adapters` for the list", {}});
   } else {
-    const Job job{claim, sandbox, planned.claim_dir, policy, &memo};
+    const Job job{claim, sandbox, *planned.claim_dir, policy, &memo};
     out.outcome = std::make_shared<const Outcome>(measure_safely(*planned.adapter, job));
   }
   out.duration_ms = ms_since(start);
@@ -346,6 +348,7 @@ ClaimResult judge_one(Claim& claim, const Measured& measured, ClaimFiles& files)
   r.tool_version = m.tool_version;
   r.warnings = m.warnings;
   r.notes = m.notes;
+  r.details.reserve(m.details.size());
   for (const auto& d : m.details) r.details.emplace_back(d.name, d.value);
   judge_into(r, claim, m.value, m.unit);
   return r;
@@ -563,13 +566,17 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
   std::vector<std::string> cache_problems;
   std::jthread storing;
   if (cache) storing = store_measured(claims, plan, *cache, sandbox, hashes, named, measured, cache_problems);
+  // The repository's state and the machine's, looked up on a thread of their own while the
+  // claims are judged (git's status of the work tree takes as long as judging thousands).
+  const GitRepository git(settings.root);
+  auto repository_and_machine = std::async(std::launch::async, [&git] {
+    return std::pair<GitInfo, EnvironmentInfo>(git.info(), read_environment());
+  });
   // Judge: each measured claim against its expected value.
   std::vector<ClaimResult> results(claims.size());
   for (const Planned& p : plan) results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files);
   // Provenance: the git state of the repository and of every measured claim's evidence.
-  const GitRepository git(settings.root);
-  record.provenance.git = git.info();
-  record.provenance.environment = read_environment();
+  std::tie(record.provenance.git, record.provenance.environment) = repository_and_machine.get();
   record.provenance.claimcheck = read_tool_info();
   record.provenance.ci = read_ci_info(settings.env);
   // The claims sharing a leader's measurement share its evidence (same fields, same files).
