@@ -529,6 +529,7 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
   } else {
     objects.emplace_back(&document, "");
   }
+  result.claims.reserve(result.claims.size() + objects.size());  // one claim an object, unless for_each
   bool full = false;
   for (const auto& [object, base] : objects) {
     if (full) break;
@@ -681,6 +682,9 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
     worker();
   }
   LoadResult result;
+  std::size_t loaded = 0;
+  for (const auto& one : per_file) loaded += one.claims.size();
+  result.claims.reserve(std::min(loaded, k_max_claims));
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.diagnostics.append(per_file[i].diagnostics);
     for (auto& claim : per_file[i].claims) {
