@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "core/diagnostics.hpp"
-#include "io/json_plain.hpp"
 
 namespace claimcheck {
 
@@ -44,10 +43,6 @@ std::pair<int, int> line_column(std::string_view content, std::size_t offset) {
 }
 
 nlohmann::json parse_json_bounded(std::string_view content, const std::filesystem::path& file) {
-  // Nearly every file: plain JSON within the limits, read by io/json_plain.
-  if (auto document = parse_plain_json(content)) return std::move(*document);
-  // Any other text through nlohmann, which locates what is wrong (or takes what the plain
-  // reader does not: \u escapes, a byte-order mark).
   // The depth check runs before a deep document is built; nlohmann's parser itself is iterative.
   // The same pass counts the keys (strings followed by ':'), for the check of repeated keys below.
   bool too_deep = false;
