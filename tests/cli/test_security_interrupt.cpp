@@ -144,10 +144,16 @@ TEST(Concurrent, TwoRealAuditsNeverInterleave) {
   constexpr int k_claims = 3000;
   write_many_claims(tmp, k_claims);
   const fs::path repo = tmp.path() / "repo";
+  // One claim runs a command that takes two seconds, so the first audit holds its lock for at
+  // least that long however fast it loads and judges the others.
+  tmp.write("repo/claims/slow.claim.json",
+            R"j({"id": "slow", "title": "t", "source": {"paper": "p", "where": "w"}, "tool": "command",
+                "mode": "run", "metric": "m", "options": {"argv": ["sh", "-c", "sleep 2; echo v=1"]},
+                "extract": {"regex": "v=(\\d+)"}, "expected": {"value": 1, "unit": "ms"}})j");
   const fs::path report = tmp.path() / "out/report.md";
   const fs::path record = tmp.path() / "out/record.json";
   const std::vector<std::string> args = {"audit", "claims", "--root", ".", "-j", "1", "--fail-on", "none",
-                                         "-o", report.string(), "--record", record.string()};
+                                         "--allow-commands", "-o", report.string(), "--record", record.string()};
   const pid_t first = test::spawn_binary(args, repo);
   ASSERT_GT(first, 0);
   // Wait until the first audit holds its lock (seen in /proc/locks, without touching the lock).
@@ -166,7 +172,7 @@ TEST(Concurrent, TwoRealAuditsNeverInterleave) {
   EXPECT_EQ(WEXITSTATUS(status), 0);
   const auto parsed = nlohmann::json::parse(test::read_file(record), nullptr, false);
   ASSERT_FALSE(parsed.is_discarded());
-  EXPECT_EQ(parsed["claims"].size(), static_cast<std::size_t>(k_claims));
+  EXPECT_EQ(parsed["claims"].size(), static_cast<std::size_t>(k_claims) + 1);
 }
 
 TEST(Determinism, RecordsAreTheSameForAnyJobCount) {
