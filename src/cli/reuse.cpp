@@ -73,12 +73,7 @@ bool cacheable(const Claim& claim, const Adapter& adapter) {
 
 std::string claim_key_fields(const Claim& claim, const Adapter& adapter, const std::string& folder) {
   std::string out;
-  // Each field with its length first (Sha256::field's encoding), so a sequence has one encoding.
-  auto field = [&out](std::string_view text) {
-    out += std::to_string(text.size());
-    out += ':';
-    out += text;
-  };
+  auto field = [&out](std::string_view text) { append_field(out, text); };
   field("claimcheck");
   field(build_info::k_version);
   field(executable_build_id());
@@ -110,10 +105,6 @@ std::string claim_key_fields(const Claim& claim, const Adapter& adapter, const s
 }
 
 std::string claim_key_of(std::string_view fields) { return sha256_hex(fields).substr(0, 40); }
-
-std::string claim_key(const Claim& claim, const Adapter& adapter, const std::string& folder) {
-  return claim_key_of(claim_key_fields(claim, adapter, folder));
-}
 
 std::optional<std::vector<FileHash>> hashed_files(const std::vector<fs::path>& files, const Sandbox& sandbox,
                                                   FileHashes& hashes) {

@@ -54,12 +54,11 @@ class ClaimFiles {
 // "cache": false, nor when measuring it runs a program unless it says "cache": true.
 bool cacheable(const Claim& claim, const Adapter& adapter);
 
-// The claim key: the adapter's name and version, claimcheck's version and build, the claim's
-// folder (relative to the repository root: its paths are relative to it) and every field a
-// measurement depends on (mode, metric, workload and hardware specs, artifact, inputs, extract,
-// options); not the id, title, source, expected value or tags. 40 hex digits.
-std::string claim_key(const Claim& claim, const Adapter& adapter, const std::string& folder);
-// The same in two steps: the fields it is the digest of (equal fields, equal keys), and their key.
+// The claim key, in two steps. claim_key_fields(): the adapter's name and version, claimcheck's
+// version and build, the claim's folder (relative to the repository root: its paths are relative
+// to it) and every field a measurement depends on (mode, metric, workload and hardware specs,
+// artifact, inputs, extract, options); not the id, title, source, expected value or tags. Equal
+// fields give equal keys. claim_key_of(): their digest, 40 hex digits.
 std::string claim_key_fields(const Claim& claim, const Adapter& adapter, const std::string& folder);
 std::string claim_key_of(std::string_view fields);
 

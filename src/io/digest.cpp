@@ -49,10 +49,17 @@ Sha256& Sha256::add(std::string_view bytes) {
   return *this;
 }
 
+void append_field(std::string& out, std::string_view field) {
+  out += std::to_string(field.size());
+  out += ':';
+  out += field;
+}
+
 Sha256& Sha256::field(std::string_view field) {
-  add(std::to_string(field.size()));
-  add(":");
-  return add(field);
+  State& state = *m_state;
+  append_field(state.pending, field);
+  if (state.pending.size() >= k_pending_bytes) state.flush();
+  return *this;
 }
 
 std::string Sha256::hex() {

@@ -31,4 +31,8 @@ class Sha256 {
 // The SHA-256 of `bytes` as 64 lowercase hex digits.
 std::string sha256_hex(std::string_view bytes);
 
+// Appends `field` to `out` with its length first ("3:abc"), so that a sequence of fields has one
+// encoding: the encoding of Sha256::field, for keys compared as text rather than digested.
+void append_field(std::string& out, std::string_view field);
+
 }  // namespace claimcheck

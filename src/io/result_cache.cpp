@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-
 #include "io/atomic_file.hpp"
 #include "io/digest.hpp"
 #include "io/file_read.hpp"
@@ -98,7 +97,6 @@ std::optional<std::vector<Variant>> decode(std::string_view body) {
   if (!in.done()) return std::nullopt;
   return variants;
 }
-
 
 }  // namespace
 

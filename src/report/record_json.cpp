@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "core/diagnostics.hpp"
+#include "io/digest.hpp"
 #include "io/json_limits.hpp"
 #include "io/json_locator.hpp"
 
@@ -184,7 +185,6 @@ class Reader {
   const std::filesystem::path& m_file;
 };
 
-
 json provenance_to_json(const Provenance& p) {
   json git = {
       {"in_repository", p.git.in_repository}, {"root", p.git.root},
@@ -297,13 +297,18 @@ std::string one_line(const json& value) { return value.dump(-1, ' ', false, json
 // paper, adapter and tool versions, details, notes, warnings, why it is blocked); a shared entry's
 // evidence names entries of "files". Fields at their default (empty, false, null, measured_raw equal
 // to measured) are left out and read back as such.
+// An evidence file's fields, appended to a key.
+void add_evidence_key(std::string& key, const Evidence& e) {
+  append_field(key, e.path);
+  append_field(key, e.blob);
+  append_field(key, evidence_state_name(e.state));
+}
+
 class Tables {
  public:
   std::size_t file(const Evidence& e) {
     std::string key;
-    add_to_key(key, e.path);
-    add_to_key(key, e.blob);
-    add_to_key(key, evidence_state_name(e.state));
+    add_evidence_key(key, e);
     return intern(std::move(key), m_file_index, m_files, [&] { return one_line(evidence_to_json(e)); });
   }
   // The index of the claim's shared entry; `make` writes the entry when it is new.
@@ -313,13 +318,6 @@ class Tables {
   }
   const std::vector<std::string>& files() const { return m_files; }
   const std::vector<std::string>& shared() const { return m_shared; }
-
-  // Appends `text` to a key, prefixed by its length so that no two lists of fields give one key.
-  static void add_to_key(std::string& key, std::string_view text) {
-    key += std::to_string(text.size());
-    key += ':';
-    key += text;
-  }
 
  private:
   template <typename Make>
@@ -377,7 +375,7 @@ json shared_entry(const ClaimResult& c, Tables& tables) {
 // Every field shared_entry() writes, as a key: claims with equal keys share one entry.
 std::string shared_key(const ClaimResult& c) {
   std::string key;
-  const auto add = [&](std::string_view text) { Tables::add_to_key(key, text); };
+  const auto add = [&](std::string_view text) { append_field(key, text); };
   const auto add_list = [&](const std::vector<std::string>& list) {
     add(std::to_string(list.size()));
     for (const auto& item : list) add(item);
@@ -391,11 +389,7 @@ std::string shared_key(const ClaimResult& c) {
   add_list(c.warnings);
   add_list(c.notes);
   add(std::to_string(c.evidence.size()));
-  for (const auto& e : c.evidence) {
-    add(e.path);
-    add(e.blob);
-    add(evidence_state_name(e.state));
-  }
+  for (const auto& e : c.evidence) add_evidence_key(key, e);
   add(std::to_string(c.details.size()));
   for (const auto& [name, value] : c.details) {
     add(name);
