@@ -204,23 +204,23 @@ std::string render_markdown(const AuditRecord& record) {
   // The claims' parts are spliced into the rendered frame at their markers (a frame of a few
   // lines, rather than copies of a table of thousands of rows through the view).
   std::vector<ClaimParts> parts = render_all_claims(record.claims);
-  // The markers in the frame's order, each with its part of every chunk.
-  const std::pair<std::string, std::string ClaimParts::*> spliced[] = {
-      {"\x01rows\x01", &ClaimParts::rows},
-      {"\x01problems\x01", &ClaimParts::problems},
-      {"\x01warned\x01", &ClaimParts::warned},
-      {"\x01uncommitted\x01", &ClaimParts::uncommitted}};
-  auto any = [&](std::string ClaimParts::*part) {
-    return std::any_of(parts.begin(), parts.end(), [&](const ClaimParts& chunk) { return !(chunk.*part).empty(); });
+  // The parts in the frame's order: the view's section flag and value (the marker the part is
+  // spliced in at), and the part of every chunk.
+  struct Spliced {
+    const char* flag;
+    const char* name;
+    std::string ClaimParts::*part;
+    std::string marker() const { return std::string("\x01") + name + "\x01"; }
   };
-  view.set("has_rows", any(&ClaimParts::rows));
-  view.set("rows", spliced[0].first);
-  view.set("has_problems", any(&ClaimParts::problems));
-  view.set("problems", spliced[1].first);
-  view.set("has_warnings", any(&ClaimParts::warned));
-  view.set("warned", spliced[2].first);
-  view.set("has_uncommitted", any(&ClaimParts::uncommitted));
-  view.set("uncommitted", spliced[3].first);
+  const Spliced spliced[] = {{"has_rows", "rows", &ClaimParts::rows},
+                             {"has_problems", "problems", &ClaimParts::problems},
+                             {"has_warnings", "warned", &ClaimParts::warned},
+                             {"has_uncommitted", "uncommitted", &ClaimParts::uncommitted}};
+  for (const auto& s : spliced) {
+    view.set(s.flag, std::any_of(parts.begin(), parts.end(),
+                                 [&](const ClaimParts& chunk) { return !(chunk.*s.part).empty(); }));
+    view.set(s.name, s.marker());
+  }
 
   const auto& p = record.provenance;
   list provenance;
@@ -265,14 +265,15 @@ std::string render_markdown(const AuditRecord& record) {
   std::string out;
   out.reserve(size);
   std::size_t at = 0;
-  for (const auto& [marker, part] : spliced) {
+  for (const auto& s : spliced) {
+    const std::string marker = s.marker();
     const std::size_t found = frame.find(marker, at);
     if (found == std::string::npos) continue;
     out.append(frame, at, found - at);
     const std::size_t before = out.size();
     for (auto& chunk : parts) {
-      out += chunk.*part;
-      std::string().swap(chunk.*part);  // a report of thousands of claims is not held twice
+      out += chunk.*s.part;
+      std::string().swap(chunk.*s.part);  // a report of thousands of claims is not held twice
     }
     // Each marker stands on a line of its own in the template, so the text spliced in leaves out
     // its last line break (the template's follows the marker).
