@@ -5,7 +5,6 @@
 #include <fnmatch.h>
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -24,6 +23,7 @@
 #include "core/merge.hpp"
 #include "io/atomic_file.hpp"
 #include "io/claim_loader.hpp"
+#include "io/file_read.hpp"
 #include "provenance/git.hpp"
 #include "report/format.hpp"
 #include "report/formats.hpp"
@@ -292,11 +292,9 @@ int run_adapters_command(const std::string& tool, std::ostream& out) {
 }  // namespace
 
 AuditRecord read_record_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path, 0, 0, "cannot read the audit record", "write one with `claimcheck audit --record FILE`");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return record_from_json(text.str(), path);
+  const auto text = read_file(path);
+  if (!text) throw InputError(path, 0, 0, "cannot read the audit record", "write one with `claimcheck audit --record FILE`");
+  return record_from_json(*text, path);
 }
 
 int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {

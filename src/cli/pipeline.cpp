@@ -1,7 +1,5 @@
 #include "cli/pipeline.hpp"
 
-#include <malloc.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -534,11 +532,6 @@ std::string settings_text(const AuditSettings& settings) {
 }  // namespace
 
 AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, AuditObserver& observer) {
-  // Memory: an audit of thousands of claims holds lists of megabytes (claims, results, the
-  // report's parts) for a stage or two each. Blocks of 256 KiB and more are mapped on their own
-  // and returned to the system when freed; glibc would otherwise raise that threshold as large
-  // blocks are freed and keep their pages, and each stage's lists would add to the last's.
-  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   const auto start = std::chrono::steady_clock::now();
   AuditRecord record;
   const Sandbox sandbox(settings.root);
