@@ -114,6 +114,7 @@ class AstraSimAdapter final : public Adapter {
              "the collective options.node (ET id or name): one NPU, or earliest start / latest end / longest"},
             {"send_time", "ns", "issue to completion of the send or recv options.node: its network time"}};
   }
+  bool may_expand(const Claim& claim) const override { return npu_all(claim); }
   // options.npu "all": one claim per NPU of the network, ids "<id>.npu<k>".
   std::vector<Claim> expand(Claim claim, const Sandbox& sandbox, const std::filesystem::path& claim_dir) const override {
     if (!npu_all(claim) || claim.mode != Mode::run || !claim.hardware.inline_spec.is_object() ||

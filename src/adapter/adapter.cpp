@@ -24,6 +24,8 @@ std::vector<Claim> Adapter::expand(Claim claim, const Sandbox&, const std::files
   return itself;
 }
 
+bool Adapter::may_expand(const Claim&) const { return false; }
+
 std::vector<ClaimPath> Adapter::paths(const Claim& claim) const {
   std::vector<ClaimPath> out;
   if (claim.artifact) out.push_back({"/artifact", *claim.artifact, ClaimPath::Kind::file, {}});

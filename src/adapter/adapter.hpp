@@ -222,6 +222,9 @@ class Adapter {
   // adapter may expand one claim into several with ids of their own (astra-sim: options.npu "all"
   // gives one claim per NPU). Reads only through `sandbox`; never throws.
   virtual std::vector<Claim> expand(Claim claim, const Sandbox& sandbox, const std::filesystem::path& claim_dir) const;
+  // Whether expand() may give anything but the claim itself (default: no); a claim for which this
+  // is false is not passed through expand().
+  virtual bool may_expand(const Claim& claim) const;
 };
 
 // Runs adapter.measure(job), turning the exceptions named in the contract into Blocked values.

@@ -5,6 +5,7 @@
 #include <fnmatch.h>
 
 #include <filesystem>
+#include <future>
 #include <iostream>
 #include <sstream>
 #include <thread>
@@ -128,8 +129,13 @@ int finish_results(const AuditRecord& record, const OutputArgs& args, const Fail
   if (record.summary.stale > 0) err << " (" << record.summary.stale << " stale)";
   err << "\n";
 
-  if (!args.record.empty()) write_file_atomically(args.record, record_to_text(record));
+  // The record is written on a thread of its own while the report is rendered.
+  std::future<void> recording;
+  if (!args.record.empty()) {
+    recording = std::async(std::launch::async, [&] { write_file_atomically(args.record, record_to_text(record)); });
+  }
   const std::string rendered = render(record, args.format, args.render);
+  if (recording.valid()) recording.get();
   if (args.output.empty() || args.output == "-") {
     out << rendered;
   } else {

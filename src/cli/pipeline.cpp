@@ -6,6 +6,8 @@
 #include <future>
 #include <limits>
 #include <map>
+#include <mutex>
+#include <shared_mutex>
 #include <memory>
 #include <sstream>
 #include <thread>
@@ -69,7 +71,7 @@ std::vector<Claim> expand_claims(std::vector<Claim> listed, const Sandbox& sandb
   for (std::size_t i = 0; i < listed.size(); ++i) {
     Claim& claim = listed[i];
     const Adapter* adapter = find_adapter(claim.tool);
-    if (!adapter) continue;
+    if (!adapter || !adapter->may_expand(claim)) continue;
     const fs::path& claim_dir = files.dir(claim);
     std::vector<Claim> claims = adapter->expand(std::move(claim), sandbox, claim_dir);
     if (claims.size() == 1) {
@@ -106,30 +108,43 @@ std::vector<std::size_t> select_claims(const std::vector<Claim>& claims, const A
 // Stage: plan. The claims an adapter measures (derived claims are computed later), each with its
 // claim key; the first claim of each key leads, the others share its measurement.
 std::vector<Planned> plan_measurements(const std::vector<Claim>& claims, const std::vector<std::size_t>& selected,
-                                       ClaimFiles& files) {
+                                       ClaimFiles& files, int jobs) {
   std::vector<Planned> plan;
   plan.reserve(selected.size());
-  // By the fields a claim key digests: a claim sharing a leader's fields takes its key undigested.
-  std::unordered_map<std::string, std::size_t> leaders;
   for (std::size_t i : selected) {
-    const Claim& claim = claims[i];
-    if (claim.derived) continue;
+    if (claims[i].derived) continue;
     Planned p;
     p.claim = i;
-    p.claim_dir = &files.dir(claim);
-    p.adapter = find_adapter(claim.tool);
-    if (p.adapter) {
-      p.cacheable = cacheable(claim, *p.adapter);
-      auto [it, added] = leaders.try_emplace(claim_key_fields(claim, *p.adapter, files.folder(claim)), plan.size());
-      if (added) {
-        p.key = claim_key_of(it->first);
-      } else {
-        p.leader = false;
-        p.key = plan[it->second].key;
-        plan[it->second].sharing.push_back(plan.size());
-      }
-    }
+    p.adapter = find_adapter(claims[i].tool);
     plan.push_back(std::move(p));
+  }
+  // The fields a claim key digests, claim by claim in parallel (specs and options are serialised).
+  std::vector<std::string> fields(plan.size());
+  parallel_for(plan.size(), jobs, [&](std::size_t k) {
+    Planned& p = plan[k];
+    const Claim& claim = claims[p.claim];
+    p.claim_dir = &files.dir(claim);
+    if (!p.adapter) return;
+    p.cacheable = cacheable(claim, *p.adapter);
+    fields[k] = claim_key_fields(claim, *p.adapter, files.folder(claim));
+  });
+  // By those fields: the first claim of each leads; the others share its measurement and key.
+  std::unordered_map<std::string_view, std::size_t> leaders;
+  std::vector<std::size_t> leader_of(plan.size());
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    if (!plan[k].adapter) continue;
+    auto [it, added] = leaders.try_emplace(fields[k], k);
+    leader_of[k] = it->second;
+    if (!added) {
+      plan[k].leader = false;
+      plan[it->second].sharing.push_back(k);
+    }
+  }
+  parallel_for(plan.size(), jobs, [&](std::size_t k) {
+    if (plan[k].adapter && plan[k].leader) plan[k].key = claim_key_of(fields[k]);
+  });
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    if (plan[k].adapter && !plan[k].leader) plan[k].key = plan[leader_of[k]].key;
   }
   return plan;
 }
@@ -153,6 +168,7 @@ Measured measure_one(const Claim& claim, const Planned& planned, const Sandbox& 
 }
 
 // The files a claim names itself (artifact, inputs, specs), resolved once per folder and path.
+// Safe to use from several threads.
 class NamedFiles {
  public:
   NamedFiles(const Sandbox& sandbox, ClaimFiles& claim_files) : m_sandbox(sandbox), m_claim_files(claim_files) {}
@@ -160,15 +176,23 @@ class NamedFiles {
     std::vector<fs::path> files;
     const fs::path& claim_dir = m_claim_files.dir(claim);
     auto add = [&](const std::string& written) {
-      auto [it, added] = m_resolved.try_emplace(claim_dir.native() + '\0' + written);
-      if (added) {
-        try {
-          it->second = m_sandbox.resolve(claim_dir, written);
-        } catch (const PathError&) {
-          // Reported by the adapter when it needs the file.
+      std::string key = claim_dir.native() + '\0' + written;
+      {
+        const std::shared_lock lock(m_mutex);
+        if (auto it = m_resolved.find(key); it != m_resolved.end()) {
+          if (it->second) files.push_back(*it->second);
+          return;
         }
       }
-      if (it->second) files.push_back(*it->second);
+      std::optional<fs::path> resolved;
+      try {
+        resolved = m_sandbox.resolve(claim_dir, written);
+      } catch (const PathError&) {
+        // Reported by the adapter when it needs the file.
+      }
+      if (resolved) files.push_back(*resolved);
+      const std::unique_lock lock(m_mutex);
+      m_resolved.try_emplace(std::move(key), std::move(resolved));
     };
     if (claim.artifact) add(*claim.artifact);
     for (const auto& input : claim.inputs) add(input);
@@ -180,6 +204,7 @@ class NamedFiles {
  private:
   const Sandbox& m_sandbox;
   ClaimFiles& m_claim_files;
+  std::shared_mutex m_mutex;
   std::unordered_map<std::string, std::optional<fs::path>> m_resolved;  // key: folder '\0' path as written
 };
 
@@ -328,8 +353,9 @@ void judge_into(ClaimResult& r, const Claim& claim, double value, const Unit& un
   r.relative_error = j.relative_error;
 }
 
-// Stage: judge. The claim, its outcome and its verdict as one record entry.
-ClaimResult judge_one(Claim& claim, const Measured& measured, ClaimFiles& files) {
+// Stage: judge. The claim, its outcome and its verdict as one record entry; `sharing` (null for
+// none) is the entry of a claim with the same outcome, whose details this one shares.
+ClaimResult judge_one(Claim& claim, const Measured& measured, ClaimFiles& files, const ClaimResult* sharing) {
   ClaimResult r = claimed(claim, files);
   r.duration_ms = measured.duration_ms;
   r.cache = measured.cache;
@@ -348,8 +374,14 @@ ClaimResult judge_one(Claim& claim, const Measured& measured, ClaimFiles& files)
   r.tool_version = m.tool_version;
   r.warnings = m.warnings;
   r.notes = m.notes;
-  r.details.reserve(m.details.size());
-  for (const auto& d : m.details) r.details.emplace_back(d.name, d.value);
+  if (sharing) {
+    r.details = sharing->details;
+  } else {
+    std::vector<std::pair<std::string, std::string>> details;
+    details.reserve(m.details.size());
+    for (const auto& d : m.details) details.emplace_back(d.name, d.value);
+    r.details = std::move(details);
+  }
   judge_into(r, claim, m.value, m.unit);
   return r;
 }
@@ -398,7 +430,8 @@ ClaimResult derive_one(Claim& claim, const std::vector<Claim>& claims, const std
 }
 
 // The git facts the provenance stage needs, looked up once per audit whatever the number of
-// claims reading them: each file's evidence and each path's last commit.
+// claims reading them: each file's evidence and each path's last commit. Safe to use from several
+// threads once prepared; the repository is asked one question at a time.
 class EvidenceFacts {
  public:
   EvidenceFacts(const GitRepository& git, const Sandbox& sandbox, FileHashes& hashes)
@@ -427,16 +460,24 @@ class EvidenceFacts {
 
   // The evidence of a regular file; null for anything else.
   const Evidence* of(const fs::path& file) {
-    auto [it, added] = m_evidence.try_emplace(file.native());
-    if (added) {
-      if (auto blob = m_hashes.of(file)) it->second = m_git.evidence(file, m_sandbox.root(), *blob);
+    {
+      const std::shared_lock lock(m_mutex);
+      if (auto it = m_evidence.find(file.native()); it != m_evidence.end()) return it->second ? &*it->second : nullptr;
     }
-    return it->second ? &*it->second : nullptr;
+    std::optional<Evidence> found;
+    if (auto blob = m_hashes.of(file)) {
+      const std::lock_guard asking(m_git_mutex);
+      found = m_git.evidence(file, m_sandbox.root(), *blob);
+    }
+    const std::unique_lock lock(m_mutex);
+    const auto& held = m_evidence.try_emplace(file.native(), std::move(found)).first->second;
+    return held ? &*held : nullptr;
   }
 
   // When the file at `path` last changed: its last commit, or "now" for a file not committed as it is.
   std::optional<std::int64_t> changed_at(const Evidence& e) {
     if (e.state != EvidenceState::clean) return std::numeric_limits<std::int64_t>::max();
+    const std::lock_guard asking(m_git_mutex);
     auto it = m_commit_times.find(e.path);
     if (it == m_commit_times.end()) it = m_commit_times.emplace(e.path, m_git.last_commit_time(e.path)).first;
     return it->second;
@@ -450,7 +491,9 @@ class EvidenceFacts {
   const GitRepository& m_git;
   const Sandbox& m_sandbox;
   FileHashes& m_hashes;
-  std::unordered_map<std::string, std::optional<Evidence>> m_evidence;  // by absolute path
+  std::shared_mutex m_mutex;  // of m_evidence
+  std::unordered_map<std::string, std::optional<Evidence>> m_evidence;  // by absolute path (nodes: stable)
+  std::mutex m_git_mutex;  // of m_git and m_commit_times
   std::map<std::string, std::optional<std::int64_t>> m_commit_times;
   fs::path m_workdir;
 };
@@ -470,7 +513,7 @@ std::vector<fs::path> evidence_files(const Claim& claim, const Measured& measure
 }
 
 // Their evidence (files that are not regular files have none).
-std::vector<Evidence> evidence_of(const std::vector<fs::path>& files, EvidenceFacts& facts) {
+SharedList<Evidence> evidence_of(const std::vector<fs::path>& files, EvidenceFacts& facts) {
   std::vector<Evidence> evidence;
   for (const auto& file : files) {
     if (const Evidence* e = facts.of(file)) evidence.push_back(*e);
@@ -480,7 +523,7 @@ std::vector<Evidence> evidence_of(const std::vector<fs::path>& files, EvidenceFa
 
 // Evidence states into the result, and staleness of a re-read artifact: an input changed (in the
 // working tree, or in a later commit) after the artifact was last committed.
-void add_evidence(ClaimResult& result, const Claim& claim, std::vector<Evidence> evidence, const Sandbox& sandbox,
+void add_evidence(ClaimResult& result, const Claim& claim, SharedList<Evidence> evidence, const Sandbox& sandbox,
                   EvidenceFacts& facts, ClaimFiles& files) {
   for (const auto& e : evidence) {
     if (e.state != EvidenceState::clean) result.evidence_uncommitted = true;
@@ -551,7 +594,7 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
                              settings_text(settings)};
   }
   // Plan: the claims an adapter measures, each with its claim key; equal keys share a measurement.
-  std::vector<Planned> plan = plan_measurements(claims, selected, claim_files);
+  std::vector<Planned> plan = plan_measurements(claims, selected, claim_files, settings.jobs);
   observer.planned(plan.size());
   // Reuse: measurements the result cache holds for these claims and the files as they are now.
   std::vector<std::optional<Measured>> measured(claims.size());
@@ -574,36 +617,69 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
   });
   // Judge: each measured claim against its expected value.
   std::vector<ClaimResult> results(claims.size());
-  for (const Planned& p : plan) results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files);
+  // Leaders first: the claims sharing a leader's outcome share its details.
+  std::vector<const ClaimResult*> sharing(plan.size(), nullptr);
+  for (const Planned& p : plan) {
+    for (std::size_t f : p.sharing) {
+      if (measured[plan[f].claim]->outcome == measured[p.claim]->outcome) sharing[f] = &results[p.claim];
+    }
+  }
+  for (const bool leaders : {true, false}) {
+    parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
+      const Planned& p = plan[k];
+      if (p.leader == leaders) results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files, sharing[k]);
+    });
+  }
   // Provenance: the git state of the repository and of every measured claim's evidence.
   std::tie(record.provenance.git, record.provenance.environment) = repository_and_machine.get();
   record.provenance.claimcheck = read_tool_info();
   record.provenance.ci = read_ci_info(settings.env);
   // The claims sharing a leader's measurement share its evidence (same fields, same files).
   std::vector<std::shared_ptr<const std::vector<fs::path>>> evidence(plan.size());
-  std::vector<fs::path> every_file;
-  for (std::size_t k = 0; k < plan.size(); ++k) {
-    const Planned& p = plan[k];
+  const auto list_evidence = [&](std::size_t k) {
     if (!evidence[k]) {
+      const Planned& p = plan[k];
       evidence[k] = std::make_shared<const std::vector<fs::path>>(evidence_files(claims[p.claim], *measured[p.claim], named));
-      every_file.insert(every_file.end(), evidence[k]->begin(), evidence[k]->end());
     }
-    for (std::size_t f : p.sharing) {
-      if (measured[plan[f].claim]->outcome == measured[p.claim]->outcome) evidence[f] = evidence[k];
+  };
+  parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
+    if (plan[k].leader) list_evidence(k);
+  });
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    for (std::size_t f : plan[k].sharing) {
+      if (measured[plan[f].claim]->outcome == measured[plan[k].claim]->outcome) evidence[f] = evidence[k];
     }
   }
-  measured = {};  // every measurement is in the results and the evidence lists now
+  parallel_for(plan.size(), settings.jobs, list_evidence);
+  // Each distinct list once: its files are looked up together, and the claims holding it share
+  // its evidence.
+  std::unordered_map<const std::vector<fs::path>*, std::size_t> list_index;
+  std::vector<const std::vector<fs::path>*> lists;
+  std::vector<std::size_t> list_of(plan.size());
+  std::vector<fs::path> every_file;
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    auto [it, added] = list_index.try_emplace(evidence[k].get(), lists.size());
+    if (added) {
+      lists.push_back(evidence[k].get());
+      every_file.insert(every_file.end(), evidence[k]->begin(), evidence[k]->end());
+    }
+    list_of[k] = it->second;
+  }
+  measured = {};
   EvidenceFacts facts(git, sandbox, hashes);
   facts.prepare(std::move(every_file));
-  for (std::size_t k = 0; k < plan.size(); ++k) {
+  std::vector<SharedList<Evidence>> found(lists.size());
+  parallel_for(lists.size(), settings.jobs, [&](std::size_t i) { found[i] = evidence_of(*lists[i], facts); });
+  parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
     Claim& claim = claims[plan[k].claim];
-    add_evidence(results[plan[k].claim], claim, evidence_of(*evidence[k], facts), sandbox, facts, claim_files);
+    add_evidence(results[plan[k].claim], claim, found[list_of[k]], sandbox, facts, claim_files);
     // The claim is in the record now; what follows needs only its id (an operand of a derived claim).
     Claim done = std::move(claim);  // takes the claim's buffers, freed at the end of this scope
     claim = Claim{};
     claim.id = std::move(done.id);
-  }
+  });
   evidence = {};
+  found = {};
   // Derive: derived claims from their operands' final results, operands first, then judged.
   std::vector<bool> in_audit(claims.size(), false);
   for (std::size_t i : selected) in_audit[i] = true;

@@ -56,14 +56,17 @@ std::optional<std::string> FileHashes::of(const fs::path& absolute) {
 }
 
 const ClaimFiles::Facts& ClaimFiles::of(const Claim& claim) {
-  auto [it, added] = m_files.try_emplace(claim.location.file.native());
-  if (added) {
-    const fs::path absolute = fs::absolute(claim.location.file);
-    it->second.relative = m_sandbox.relative(fs::weakly_canonical(absolute));
-    it->second.folder = fs::path(it->second.relative).parent_path().generic_string();
-    it->second.dir = absolute.parent_path();
+  {
+    const std::shared_lock lock(m_mutex);
+    if (auto it = m_files.find(claim.location.file.native()); it != m_files.end()) return it->second;
   }
-  return it->second;
+  Facts facts;
+  const fs::path absolute = fs::absolute(claim.location.file);
+  facts.relative = m_sandbox.relative(fs::weakly_canonical(absolute));
+  facts.folder = fs::path(facts.relative).parent_path().generic_string();
+  facts.dir = absolute.parent_path();
+  const std::unique_lock lock(m_mutex);
+  return m_files.try_emplace(claim.location.file.native(), std::move(facts)).first->second;
 }
 
 bool cacheable(const Claim& claim, const Adapter& adapter) {

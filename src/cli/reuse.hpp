@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <unordered_map>
 #include <string>
@@ -29,6 +30,7 @@ class FileHashes {
 
 // Each claim file's path relative to the repository root ('/' separated), resolved once per file
 // (claims of one file share it).
+// Safe to use from several threads.
 class ClaimFiles {
  public:
   explicit ClaimFiles(const Sandbox& sandbox) : m_sandbox(sandbox) {}
@@ -47,7 +49,8 @@ class ClaimFiles {
   const Facts& of(const Claim& claim);
 
   const Sandbox& m_sandbox;
-  std::unordered_map<std::string, Facts> m_files;  // by the claim file's path as given
+  std::shared_mutex m_mutex;
+  std::unordered_map<std::string, Facts> m_files;  // by the claim file's path as given (nodes: stable)
 };
 
 // Whether the result cache may hold the claim's measurement: not when the claim says

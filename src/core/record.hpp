@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/claim.hpp"
+#include "core/shared_list.hpp"
 #include "core/verdict.hpp"
 
 namespace claimcheck {
@@ -128,8 +129,8 @@ struct ClaimResult {
   std::string unblock;                     // for blocked: what would unblock it
   bool stale = false;                      // reread artifact older than its inputs
   bool evidence_uncommitted = false;       // some evidence is not committed and clean at HEAD
-  std::vector<Evidence> evidence;
-  std::vector<std::pair<std::string, std::string>> details;
+  SharedList<Evidence> evidence;           // shared by the claims of one measurement
+  SharedList<std::pair<std::string, std::string>> details;  // likewise
   std::vector<std::string> warnings;
   std::vector<std::string> notes;          // what the measurement accepted without using (e.g. ignored keys)
   std::vector<std::string> operands;       // derived claims: the ids of the claims it was computed from

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/claim_checks.hpp"
+#include "cli/pipeline.hpp"
 #include "io/result_cache.hpp"
 #include "report/record_json.hpp"
 #include "support/support.hpp"
@@ -128,6 +130,38 @@ TEST(MeasureOnce, ClaimsOfOneRunShareOneEvaluation) {
   const json serial = repo.audit({"--no-cache", "-j", "1"}, "serial.json");
   EXPECT_EQ(verdicts(serial), verdicts(record));
   EXPECT_EQ(serial["measuring"]["runs"], 2);
+}
+
+// Claims that differ only in id, title or expected value share one measurement, and hold one
+// copy of its details and evidence, whatever -j.
+TEST(MeasureOnce, ClaimsOfOneMeasurementShareTheirDetailsAndEvidence) {
+  Repo repo;
+  json copies = json::parse(test::read_file(repo.dir.path() / "claims/timeloop.claim.json"));
+  for (auto& c : copies) c["id"] = c["id"].get<std::string>() + "-copy";
+  repo.dir.write("claims/timeloop.copy.claim.json", copies.dump(1));
+  for (const int jobs : {1, 2}) {
+    AuditSettings settings;
+    settings.root = repo.dir.path();
+    settings.jobs = jobs;
+    AuditObserver quiet;
+    const AuditRecord record = run_audit(load_claim_paths({(repo.dir.path() / "claims").string()}), settings, quiet);
+    ASSERT_EQ(record.claims.size(), repo.claims() + copies.size());
+    std::map<std::string, const ClaimResult*> by_id;
+    for (const auto& c : record.claims) by_id[c.id] = &c;
+    for (const auto& copy : copies) {
+      const std::string id = copy["id"];
+      const ClaimResult& mine = *by_id.at(id);
+      const ClaimResult& original = *by_id.at(id.substr(0, id.size() - 5));
+      ASSERT_FALSE(mine.details.empty()) << id;
+      ASSERT_FALSE(mine.evidence.empty()) << id;
+      EXPECT_TRUE(mine.details.shares_items_with(original.details)) << id;
+      EXPECT_TRUE(mine.evidence.shares_items_with(original.evidence)) << id;
+      EXPECT_EQ(mine.verdict, original.verdict) << id;
+    }
+    // Claims of other metrics of one run read the same files.
+    EXPECT_EQ(by_id.at("timeloop-toy-1pe-gemm-32x32x32-cycles")->evidence,
+              by_id.at("timeloop-toy-1pe-gemm-32x32x32-computes")->evidence);
+  }
 }
 
 TEST(ResultCache, WarmAuditMeasuresNothing) {
