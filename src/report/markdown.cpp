@@ -190,6 +190,8 @@ ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t beg
   // seldom allocates.
   std::array<std::string, k_row_names.size()> values;
   std::array<std::string, 2> pair;
+  std::array<std::string, 2> listed;  // an uncommitted entry: the id, and the files of listed_evidence
+  const std::vector<Evidence>* listed_evidence = nullptr;
   std::string text;
   const auto escaped = [](std::string& value, std::string_view plain) {
     value.clear();
@@ -206,17 +208,23 @@ ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t beg
       }
     }
     if (c.evidence_uncommitted) {
-      std::string& files = pair[1];
-      files.clear();
-      for (const auto& e : c.evidence) {
-        if (e.state == EvidenceState::clean) continue;
-        if (!files.empty()) files += ", ";
-        append_markdown_escaped(files, e.path);
-        files += " (";
-        files += evidence_state_name(e.state);
-        files += ')';
+      // Claims of one measurement come one after another and list the same files: the list is
+      // written once for them.
+      if (listed_evidence == nullptr || *listed_evidence != c.evidence) {
+        std::string& files = listed[1];
+        files.clear();
+        for (const auto& e : c.evidence) {
+          if (e.state == EvidenceState::clean) continue;
+          if (!files.empty()) files += ", ";
+          append_markdown_escaped(files, e.path);
+          files += " (";
+          files += evidence_state_name(e.state);
+          files += ')';
+        }
+        listed_evidence = &c.evidence;
       }
-      claim_templates.uncommitted.render(out.uncommitted, pair);
+      listed[0] = c.id;
+      claim_templates.uncommitted.render(out.uncommitted, listed);
     }
     const auto& info = verdict_info(c.verdict);
     values[row::badge] = info.badge;

@@ -142,6 +142,31 @@ TEST(Markdown, EscapeOfEveryByte) {
   }
 }
 
+TEST(Markdown, EachUncommittedClaimListsItsOwnFiles) {
+  AuditRecord r = sample();
+  ClaimResult a = result("a", Verdict::verified);
+  a.evidence = {{"run/out_1.log", "", EvidenceState::modified}, {"run/in.csv", "", EvidenceState::clean}};
+  a.evidence_uncommitted = true;
+  ClaimResult b = a;  // the same measurement
+  b.id = "b";
+  ClaimResult committed = result("committed", Verdict::verified);
+  ClaimResult c = a;
+  c.id = "c";
+  c.evidence[0].state = EvidenceState::untracked;
+  ClaimResult d = c;
+  d.id = "d";
+  d.evidence.push_back({"run/extra.log", "", EvidenceState::ignored});
+  r.claims = {a, b, committed, c, d};
+  r.summary = summarize(r.claims);
+  const std::string md = render_markdown(r);
+  EXPECT_NE(md.find("- `a`: run/out\\_1.log (modified)\n"
+                    "- `b`: run/out\\_1.log (modified)\n"
+                    "- `c`: run/out\\_1.log (untracked)\n"
+                    "- `d`: run/out\\_1.log (untracked), run/extra.log (ignored)\n"),
+            std::string::npos)
+      << md;
+}
+
 TEST(Markdown, EmptyAuditSaysItIsNotAPass) {
   AuditRecord r;
   const std::string md = render_markdown(r);
