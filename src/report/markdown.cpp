@@ -44,7 +44,10 @@ constexpr std::array<Escape, 256> k_markdown_escapes = [] {
   set('@', "&#64;");  // no @mentions from claim text
   set('\n', " ");
   set('\r', " ");
-  for (const char c : std::string_view("\\`*_[]#~!{}")) set(c, std::string{'\\', c});
+  for (const char c : std::string_view("\\`*_[]#~!{}")) {
+    const std::array<char, 2> escaped = {'\\', c};
+    set(c, std::string_view(escaped.data(), escaped.size()));
+  }
   // "::" at the start of a line is a GitHub workflow command when a report is printed in a
   // workflow step (::add-mask::, ::error::): every pair is broken (escape_at). A ':' is marked
   // here so that text without escapes is told by this table alone.
