@@ -1,7 +1,11 @@
 #include "report/markdown.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <cstdint>
+#include <span>
+#include <stdexcept>
 #include <thread>
 
 #include <kainjow/mustache.hpp>
@@ -16,51 +20,85 @@ using kainjow::mustache::data;
 using kainjow::mustache::list;
 using kainjow::mustache::mustache;
 
-std::string source_text(const ClaimResult& c) {
-  std::string out = c.source.paper;
-  if (!c.source.where.empty()) out += ", " + c.source.where;
-  return markdown_escape(out);
+// What markdown_escape writes for a byte, when not the byte alone: at most 6 bytes, kept in 7 so
+// that each escape is copied whole.
+struct Escape {
+  std::array<char, 7> text{};
+  std::uint8_t size = 0;  // 0: the byte is written as it is
+};
+
+constexpr Escape escape_of(std::string_view text) {
+  Escape e;
+  std::copy(text.begin(), text.end(), e.text.begin());
+  e.size = static_cast<std::uint8_t>(text.size());
+  return e;
 }
 
-std::string measured_text(const ClaimResult& c) {
-  if (!c.measured) return "n/a";
-  std::string out = format_quantity(*c.measured, c.expected.unit.symbol);
-  if (!c.measured_basis.empty()) out += " (" + c.measured_basis + ")";
-  return markdown_escape(out);
+constexpr std::array<Escape, 256> k_markdown_escapes = [] {
+  std::array<Escape, 256> table{};
+  const auto set = [&](char byte, std::string_view text) { table[static_cast<unsigned char>(byte)] = escape_of(text); };
+  set('&', "&amp;");
+  set('<', "&lt;");
+  set('>', "&gt;");
+  set('|', "&#124;");
+  set('@', "&#64;");  // no @mentions from claim text
+  set('\n', " ");
+  set('\r', " ");
+  for (const char c : std::string_view("\\`*_[]#~!{}")) {
+    const std::array<char, 2> escaped = {'\\', c};
+    set(c, std::string_view(escaped.data(), escaped.size()));
+  }
+  // "::" at the start of a line is a GitHub workflow command when a report is printed in a
+  // workflow step (::add-mask::, ::error::): every pair is broken (escape_at). A ':' is marked
+  // here so that text without escapes is told by this table alone.
+  set(':', ":");
+  return table;
+}();
+
+constexpr Escape k_colon_before_colon = escape_of("&#58;");
+
+const Escape& escape_at(std::string_view text, std::size_t i) {
+  if (text[i] == ':' && i + 1 < text.size() && text[i + 1] == ':') return k_colon_before_colon;
+  return k_markdown_escapes[static_cast<unsigned char>(text[i])];
 }
 
 }  // namespace
 
+void append_markdown_escaped(std::string& out, std::string_view text) {
+  // Most text needs no escape. The rest (every claim's evidence paths: megabytes in a report of
+  // thousands of claims) is sized first, then written with each escape copied whole into slack
+  // at the end.
+  std::size_t first = text.size();  // the first byte that is escaped, or may be
+  std::size_t size = text.size();
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const Escape& escape = escape_at(text, i);
+    if (escape.size == 0) continue;
+    first = std::min(first, i);
+    size += escape.size - 1U;
+  }
+  if (first == text.size()) {
+    out += text;
+    return;
+  }
+  const std::size_t start = out.size();
+  out.resize(start + size + sizeof(Escape::text));
+  char* to = std::copy_n(text.data(), first, out.data() + start);
+  for (std::size_t i = first; i < text.size(); ++i) {
+    const Escape& escape = escape_at(text, i);
+    if (escape.size == 0) {
+      *to++ = text[i];
+    } else {
+      std::copy_n(escape.text.data(), escape.text.size(), to);
+      to += escape.size;
+    }
+  }
+  out.resize(start + size);
+}
+
 std::string markdown_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '|': out += "&#124;"; break;
-      case '@': out += "&#64;"; break;  // no @mentions from claim text
-      case ':':
-        // "::" at the start of a line is a GitHub workflow command when a report is printed in
-        // a workflow step (::add-mask::, ::error::); break every pair.
-        if (i + 1 < text.size() && text[i + 1] == ':') {
-          out += "&#58;";
-        } else {
-          out += c;
-        }
-        break;
-      case '\n':
-      case '\r': out += ' '; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '~': case '!':
-      case '{': case '}':
-        out += '\\';
-        out += c;
-        break;
-      default: out += c;
-    }
-  }
+  append_markdown_escaped(out, text);
   return out;
 }
 
@@ -70,6 +108,70 @@ std::string summary_line(const Summary& s) {
 }
 
 namespace {
+
+// A claim's template (a table row, a warning, an uncommitted entry): text and {{name}} tags, no
+// sections. kainjow renders it once with a marker in place of each name's value, and each claim's
+// values are put in at the markers: the text kainjow renders for them, without a view built and
+// walked for each of thousands of claims.
+class ClaimTemplate {
+ public:
+  ClaimTemplate(std::string_view text, std::span<const std::string_view> names) {
+    for (const std::string_view section : {"{{#", "{{^", "{{/", "{{>", "{{="}) {
+      if (text.find(section) != std::string_view::npos) {
+        throw std::runtime_error("report template: a claim's template has no sections or partials: " +
+                                 std::string(text));
+      }
+    }
+    mustache tmpl{std::string(text)};
+    // Every value is escaped for Markdown before it is put in; the HTML escaping of {{x}} would double it.
+    tmpl.set_custom_escape([](const std::string& s) { return s; });
+    data view;
+    for (std::size_t i = 0; i < names.size(); ++i) view.set(std::string(names[i]), marker(i));
+    const std::string rendered = tmpl.render(view);
+    if (!tmpl.is_valid()) throw std::runtime_error("report template: " + tmpl.error_message());
+    std::size_t at = 0;
+    for (std::size_t found = rendered.find('\x01'); found != std::string::npos; found = rendered.find('\x01', at)) {
+      const std::size_t close = rendered.find('\x01', found + 1);
+      m_parts.push_back({rendered.substr(at, found - at), std::stoul(rendered.substr(found + 1, close - found - 1))});
+      at = close + 1;
+    }
+    m_tail = rendered.substr(at);
+  }
+
+  // Appends the template with values[i] in place of {{names[i]}}.
+  void render(std::string& out, std::span<const std::string> values) const {
+    for (const auto& part : m_parts) {
+      out += part.text;
+      out += values[part.value];
+    }
+    out += m_tail;
+  }
+
+ private:
+  static std::string marker(std::size_t i) { return "\x01" + std::to_string(i) + "\x01"; }
+  struct Part {
+    std::string text;   // the template's text
+    std::size_t value;  // then the value of this name
+  };
+  std::vector<Part> m_parts;
+  std::string m_tail;  // the text after the last value
+};
+
+// The names of the row template, in the order of its values.
+namespace row {
+enum Value : std::size_t { badge, verdict, flags, id, title, source, expected, measured, error, tolerance };
+}  // namespace row
+constexpr std::array<std::string_view, 10> k_row_names = {"badge",  "verdict",  "flags", "id",    "title",
+                                                          "source", "expected", "measured", "error", "tolerance"};
+constexpr std::array<std::string_view, 2> k_warning_names = {"id", "warning"};
+constexpr std::array<std::string_view, 2> k_uncommitted_names = {"id", "files"};
+
+// The per-claim templates, ready to fill.
+struct ClaimTemplates {
+  ClaimTemplate row{templates::k_report_row_md, k_row_names};
+  ClaimTemplate warning{templates::k_report_warning_md, k_warning_names};
+  ClaimTemplate uncommitted{templates::k_report_uncommitted_md, k_uncommitted_names};
+};
 
 // The report's parts of claims [begin, end), each part in claim order: the table row of each
 // claim, the "Needs attention" entry of each claim that is not verified, the warnings of
@@ -81,58 +183,89 @@ struct ClaimParts {
   std::string uncommitted;
 };
 
-ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t begin, std::size_t end) {
+ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t begin, std::size_t end,
+                         const ClaimTemplates& claim_templates) {
   ClaimParts out;
-  mustache row_template{std::string(templates::k_report_row_md)};
   mustache problem_template{std::string(templates::k_report_problem_md)};
-  mustache warning_template{std::string(templates::k_report_warning_md)};
-  mustache uncommitted_template{std::string(templates::k_report_uncommitted_md)};
-  const auto all = {&row_template, &problem_template, &warning_template, &uncommitted_template};
   // Every value is escaped for Markdown here; the HTML escaping of {{x}} would double it.
-  for (auto* t : all) t->set_custom_escape([](const std::string& s) { return s; });
+  problem_template.set_custom_escape([](const std::string& s) { return s; });
+  // The values of one claim; their strings are kept from claim to claim, so that writing them
+  // seldom allocates.
+  std::array<std::string, k_row_names.size()> values;
+  std::array<std::string, 2> pair;
+  std::array<std::string, 2> listed;  // an uncommitted entry: the id, and the files of listed_evidence
+  const std::vector<Evidence>* listed_evidence = nullptr;
+  std::string text;
+  const auto escaped = [](std::string& value, std::string_view plain) {
+    value.clear();
+    append_markdown_escaped(value, plain);
+  };
   for (std::size_t i = begin; i < end; ++i) {
     const ClaimResult& c = claims[i];
+    pair[0] = c.id;
     if (c.verdict == Verdict::verified) {
       // A verified claim's warnings have no problem entry to sit in.
       for (const auto& w : c.warnings) {
-        data entry;
-        entry.set("id", c.id);
-        entry.set("warning", markdown_escape(w));
-        out.warned += warning_template.render(entry);
+        escaped(pair[1], w);
+        claim_templates.warning.render(out.warned, pair);
       }
     }
     if (c.evidence_uncommitted) {
-      std::string files;
-      for (const auto& e : c.evidence) {
-        if (e.state == EvidenceState::clean) continue;
-        if (!files.empty()) files += ", ";
-        files += markdown_escape(e.path) + " (" + std::string(evidence_state_name(e.state)) + ")";
+      // Claims of one measurement come one after another and list the same files: the list is
+      // written once for them.
+      if (listed_evidence == nullptr || *listed_evidence != c.evidence) {
+        std::string& files = listed[1];
+        files.clear();
+        for (const auto& e : c.evidence) {
+          if (e.state == EvidenceState::clean) continue;
+          if (!files.empty()) files += ", ";
+          append_markdown_escaped(files, e.path);
+          files += " (";
+          files += evidence_state_name(e.state);
+          files += ')';
+        }
+        listed_evidence = &c.evidence;
       }
-      data u;
-      u.set("id", c.id);
-      u.set("files", files);
-      out.uncommitted += uncommitted_template.render(u);
+      listed[0] = c.id;
+      claim_templates.uncommitted.render(out.uncommitted, listed);
     }
     const auto& info = verdict_info(c.verdict);
-    std::string flags;
-    if (c.stale) flags += " (stale)";
-    if (c.evidence_uncommitted) flags += " (uncommitted)";
-    data row;
-    row.set("badge", std::string(info.badge));
-    row.set("verdict", std::string(info.label));
-    row.set("flags", flags);
-    row.set("id", c.id);  // ids are [A-Za-z0-9._-]: safe inside backticks
-    row.set("title", markdown_escape(c.title));
-    row.set("source", source_text(c));
-    row.set("expected", markdown_escape(format_expected(c.expected)));
-    row.set("measured", measured_text(c));
-    row.set("error", c.verdict == Verdict::blocked ? "n/a"
-                                                   : markdown_escape(format_error(c.expected, c.error, c.relative_error)));
-    row.set("tolerance", markdown_escape(format_tolerance(c.expected)));
-    out.rows += row_template.render(row);
+    values[row::badge] = info.badge;
+    values[row::verdict] = info.label;
+    values[row::flags].clear();
+    if (c.stale) values[row::flags] += " (stale)";
+    if (c.evidence_uncommitted) values[row::flags] += " (uncommitted)";
+    values[row::id] = c.id;  // ids are [A-Za-z0-9._-]: safe inside backticks
+    escaped(values[row::title], c.title);
+    text = c.source.paper;
+    if (!c.source.where.empty()) {
+      text += ", ";
+      text += c.source.where;
+    }
+    escaped(values[row::source], text);
+    escaped(values[row::expected], format_expected(c.expected));
+    if (c.measured) {
+      text = format_quantity(*c.measured, c.expected.unit.symbol);
+      if (!c.measured_basis.empty()) {
+        text += " (";
+        text += c.measured_basis;
+        text += ')';
+      }
+      escaped(values[row::measured], text);
+    } else {
+      values[row::measured] = "n/a";
+    }
+    if (c.verdict == Verdict::blocked) {
+      values[row::error] = "n/a";
+    } else {
+      escaped(values[row::error], format_error(c.expected, c.error, c.relative_error));
+    }
+    escaped(values[row::tolerance], format_tolerance(c.expected));
+    claim_templates.row.render(out.rows, values);
     if (c.verdict == Verdict::verified) continue;
 
-    data& p = row;
+    data p;
+    for (std::size_t k = 0; k < values.size(); ++k) p.set(std::string(k_row_names[k]), values[k]);
     p.set("file", markdown_escape(c.file));
     p.set("line", std::to_string(c.line));
     // "+3.7 ms (+9.18%)": the difference first; for a percentage, in points.
@@ -161,22 +294,21 @@ ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t beg
     p.set("warnings", warnings);
     out.problems += problem_template.render(p);
   }
-  for (auto* t : all) {
-    if (!t->is_valid()) throw std::runtime_error("report template: " + t->error_message());
-  }
+  if (!problem_template.is_valid()) throw std::runtime_error("report template: " + problem_template.error_message());
   return out;
 }
 
 // Every claim's parts, rendered in parallel chunks (a report has a row per claim, and thousands
 // of claims are rendered in a fraction of the time), in claim order.
 std::vector<ClaimParts> render_all_claims(const std::vector<ClaimResult>& claims) {
+  const ClaimTemplates claim_templates;
   constexpr std::size_t k_chunk = 512;
   const std::size_t chunks = (claims.size() + k_chunk - 1) / k_chunk;
   std::vector<ClaimParts> parts(chunks);
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
     for (std::size_t k = next++; k < chunks; k = next++) {
-      parts[k] = render_claims(claims, k * k_chunk, std::min(claims.size(), (k + 1) * k_chunk));
+      parts[k] = render_claims(claims, k * k_chunk, std::min(claims.size(), (k + 1) * k_chunk), claim_templates);
     }
   };
   {

@@ -13,6 +13,9 @@ namespace claimcheck {
 // ("::") when the report is printed in a workflow step.
 std::string markdown_escape(std::string_view text);
 
+// markdown_escape(text) appended to `out`.
+void append_markdown_escaped(std::string& out, std::string_view text);
+
 // "12 claims: 9 verified, 2 discrepant, 1 blocked"
 std::string summary_line(const Summary& summary);
 

@@ -1,9 +1,14 @@
 #include "report/record_json.hpp"
 
+#include <array>
+#include <bit>
+#include <cassert>
+#include <charconv>
+#include <cmath>
+#include <tuple>
 #include <unordered_map>
 
 #include "core/diagnostics.hpp"
-#include "io/digest.hpp"
 #include "io/json_limits.hpp"
 #include "io/json_locator.hpp"
 
@@ -297,41 +302,78 @@ std::string one_line(const json& value) { return value.dump(-1, ' ', false, json
 // paper, adapter and tool versions, details, notes, warnings, why it is blocked); a shared entry's
 // evidence names entries of "files". Fields at their default (empty, false, null, measured_raw equal
 // to measured) are left out and read back as such.
-// An evidence file's fields, appended to a key.
-void add_evidence_key(std::string& key, const Evidence& e) {
-  append_field(key, e.path);
-  append_field(key, e.blob);
-  append_field(key, evidence_state_name(e.state));
+
+// The fields a shared entry is written from (shared_entry): claims equal in all of them share one.
+auto shared_fields(const ClaimResult& c) {
+  return std::tie(c.tool, c.mode, c.workload, c.hardware, c.source.paper, c.source.url, c.source.doi,
+                  c.adapter_version, c.tool_version, c.measured_unit, c.measured_basis, c.block_kind, c.reason,
+                  c.unblock, c.tags, c.warnings, c.notes, c.evidence, c.details);
 }
 
-class Tables {
+// The fields an evidence file's entry is written from.
+auto file_fields(const Evidence& e) { return std::tie(e.path, e.blob, e.state); }
+
+// A hash of fields, for finding the entry written from equal fields; entries with equal hashes are
+// told apart by comparing the fields themselves.
+class FieldHash {
  public:
-  std::size_t file(const Evidence& e) {
-    std::string key;
-    add_evidence_key(key, e);
-    return intern(std::move(key), m_file_index, m_files, [&] { return one_line(evidence_to_json(e)); });
+  template <typename... Fields>
+  static std::size_t of(const std::tuple<const Fields&...>& fields) {
+    FieldHash h;
+    std::apply([&](const auto&... field) { (h.add(field), ...); }, fields);
+    return h.m_value;
   }
-  // The index of the claim's shared entry; `make` writes the entry when it is new.
-  template <typename Make>
-  std::size_t shared(std::string key, Make make) {
-    return intern(std::move(key), m_shared_index, m_shared, make);
-  }
-  const std::vector<std::string>& files() const { return m_files; }
-  const std::vector<std::string>& shared() const { return m_shared; }
 
  private:
-  template <typename Make>
-  static std::size_t intern(std::string key, std::unordered_map<std::string, std::size_t>& index,
-                            std::vector<std::string>& lines, Make make) {
-    auto [it, added] = index.try_emplace(std::move(key), lines.size());
-    if (added) lines.push_back(make());
-    return it->second;
+  void mix(std::size_t value) { m_value = (std::rotl(m_value, 5) ^ value) * 0x9e3779b97f4a7c15ULL; }
+  void add(const std::string& text) { mix(std::hash<std::string_view>{}(text)); }
+  void add(EvidenceState state) { mix(static_cast<std::size_t>(state)); }
+  void add(const Evidence& e) { std::apply([&](const auto&... field) { (add(field), ...); }, file_fields(e)); }
+  void add(const std::pair<std::string, std::string>& detail) {
+    add(detail.first);
+    add(detail.second);
   }
-  std::unordered_map<std::string, std::size_t> m_file_index, m_shared_index;
-  std::vector<std::string> m_files, m_shared;
+  template <typename Item>
+  void add(const std::vector<Item>& items) {
+    mix(items.size());
+    for (const auto& item : items) add(item);
+  }
+  std::size_t m_value = 0;
 };
 
-// The fields a claim shares with the other claims of its measurement.
+// Lines written once and named by index, in order of first use. An item names the line of the
+// first item whose fields (`fields_of`) equal its own.
+template <typename Item, auto fields_of>
+class Table {
+ public:
+  // The index of `item`'s line; `make` writes the line when it is new. `item` is kept by
+  // reference, to compare later items with.
+  template <typename Make>
+  std::size_t index(const Item& item, Make make) {
+    const auto fields = fields_of(item);
+    const std::size_t hash = FieldHash::of(fields);
+    for (auto [it, end] = m_by_hash.equal_range(hash); it != end; ++it) {
+      if (fields_of(*m_items[it->second]) == fields) return it->second;
+    }
+    m_by_hash.emplace(hash, m_items.size());
+    m_items.push_back(&item);
+    m_lines.push_back(make());
+    return m_items.size() - 1;
+  }
+  const std::vector<std::string>& lines() const { return m_lines; }
+
+ private:
+  std::unordered_multimap<std::size_t, std::size_t> m_by_hash;  // hash of fields -> index
+  std::vector<const Item*> m_items;                             // the item that wrote each line
+  std::vector<std::string> m_lines;
+};
+
+struct Tables {
+  Table<Evidence, file_fields> files;
+  Table<ClaimResult, shared_fields> shared;
+};
+
+// The fields a claim shares with the other claims of its measurement: those of shared_fields().
 json shared_entry(const ClaimResult& c, Tables& tables) {
   json s = json::object();
   const auto text = [&](const char* key, const std::string& value) {
@@ -352,7 +394,9 @@ json shared_entry(const ClaimResult& c, Tables& tables) {
   if (!paper.empty()) s["source"] = std::move(paper);
   if (!c.evidence.empty()) {
     json files = json::array();
-    for (const auto& e : c.evidence) files.push_back(tables.file(e));
+    for (const auto& e : c.evidence) {
+      files.push_back(tables.files.index(e, [&] { return one_line(evidence_to_json(e)); }));
+    }
     s["evidence"] = std::move(files);
   }
   if (!c.details.empty()) {
@@ -372,56 +416,141 @@ json shared_entry(const ClaimResult& c, Tables& tables) {
   return s;
 }
 
-// Every field shared_entry() writes, as a key: claims with equal keys share one entry.
-std::string shared_key(const ClaimResult& c) {
-  std::string key;
-  const auto add = [&](std::string_view text) { append_field(key, text); };
-  const auto add_list = [&](const std::vector<std::string>& list) {
-    add(std::to_string(list.size()));
-    for (const auto& item : list) add(item);
-  };
-  for (const std::string* field : {&c.tool, &c.mode, &c.workload, &c.hardware, &c.source.paper, &c.source.url,
-                                   &c.source.doi, &c.adapter_version, &c.tool_version, &c.measured_unit,
-                                   &c.measured_basis, &c.block_kind, &c.reason, &c.unblock}) {
-    add(*field);
+// The claim lines are most of a record (one per claim, thousands), so they are written straight
+// into the record's text, not built as a json value each and dumped. The writers below append what
+// one_line() writes for the same value.
+
+// `text` as a JSON string. Printable ASCII without '"' or '\\' is written as it is, as nlohmann
+// writes it; any other text is written by nlohmann, whose escapes and U+FFFD replacement of bytes
+// that are not UTF-8 the record keeps.
+void append_string(std::string& out, std::string_view text) {
+  for (const char ch : text) {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (byte < 0x20 || byte >= 0x80 || ch == '"' || ch == '\\') {
+      out += one_line(json(text));
+      return;
+    }
   }
-  add_list(c.tags);
-  add_list(c.warnings);
-  add_list(c.notes);
-  add(std::to_string(c.evidence.size()));
-  for (const auto& e : c.evidence) add_evidence_key(key, e);
-  add(std::to_string(c.details.size()));
-  for (const auto& [name, value] : c.details) {
-    add(name);
-    add(value);
-  }
-  return key;
+  out += '"';
+  out += text;
+  out += '"';
 }
 
-// A claim's own fields, and the index of its shared entry.
-json own_entry(const ClaimResult& c, std::size_t shared) {
-  json source = json::object();
-  if (!c.source.where.empty()) source["where"] = c.source.where;
-  if (!c.source.quote.empty()) source["quote"] = c.source.quote;
-  if (!c.source.file.empty()) source["file"] = c.source.file;
-  if (c.source.line > 0) source["line"] = c.source.line;
-  json out = {{"id", c.id}, {"expected", expected_to_json(c.expected)}, {"verdict", verdict_info(c.verdict).label},
-              {"shared", shared}, {"duration_ms", c.duration_ms}};
-  if (!c.title.empty()) out["title"] = c.title;
-  if (!source.empty()) out["source"] = std::move(source);
-  if (!c.metric.empty()) out["metric"] = c.metric;
-  if (!c.file.empty()) out["file"] = c.file;
-  if (c.line != 0) out["line"] = c.line;
-  if (c.measured) out["measured"] = *c.measured;
-  if (c.measured_raw != c.measured) out["measured_raw"] = optional_number(c.measured_raw);
-  if (c.error) out["error"] = *c.error;
-  if (c.relative_error) out["relative_error"] = *c.relative_error;
-  if (c.stale) out["stale"] = true;
-  if (c.evidence_uncommitted) out["evidence_uncommitted"] = true;
-  if (!c.operands.empty()) out["operands"] = c.operands;
-  if (c.cache.status != CacheStatus::none) out["cache"] = cache_to_json(c.cache);
-  if (c.position) out["position"] = *c.position;
-  return out;
+// A double as nlohmann writes one: null when not finite, else the digits of nlohmann's own
+// conversion, which differ from std::to_chars in digits and layout ("2326112.0", "1e-05").
+void append_number(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  std::array<char, 64> buffer{};  // the size nlohmann's writer gives it
+  const char* end = nlohmann::detail::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+}
+
+void append_integer(std::string& out, std::integral auto value) {
+  std::array<char, 24> buffer{};
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  out.append(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
+}
+
+void append_strings(std::string& out, const std::vector<std::string>& items) {
+  out += '[';
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    append_string(out, items[i]);
+  }
+  out += ']';
+}
+
+// A JSON object written member by member. nlohmann writes members in the order of their keys
+// (bytewise), so callers add them in that order.
+class ObjectText {
+ public:
+  explicit ObjectText(std::string& out) : m_out(out) { m_out += '{'; }
+  ObjectText(const ObjectText&) = delete;
+  ObjectText& operator=(const ObjectText&) = delete;
+
+  // Starts the member `name` (a plain ASCII key): its value is to be appended to the text returned.
+  std::string& key(std::string_view name) {
+    assert(m_last.empty() || m_last < name);
+    if (!m_last.empty()) m_out += ',';
+    m_last = name;
+    m_out += '"';
+    m_out += name;
+    m_out += "\":";
+    return m_out;
+  }
+  void end() { m_out += '}'; }
+
+ private:
+  std::string& m_out;
+  std::string_view m_last;  // the key added last
+};
+
+void append_expected(std::string& out, const Expected& e) {
+  ObjectText o(out);
+  if (e.kind == Expected::Kind::at_least) append_number(o.key("at_least"), e.value);
+  if (e.kind == Expected::Kind::at_most) append_number(o.key("at_most"), e.value);
+  if (e.decimals) append_integer(o.key("decimals"), *e.decimals);
+  if (e.kind == Expected::Kind::range) {
+    append_number(o.key("max"), e.max);
+    append_number(o.key("min"), e.min);
+  }
+  if (e.tolerance.relative || e.tolerance.absolute) {
+    ObjectText tolerance(o.key("tolerance"));
+    if (e.tolerance.absolute) append_number(tolerance.key("absolute"), *e.tolerance.absolute);
+    if (e.tolerance.relative) append_number(tolerance.key("relative"), *e.tolerance.relative);
+    tolerance.end();
+  }
+  append_string(o.key("unit"), e.unit.symbol);
+  if (e.kind == Expected::Kind::value) append_number(o.key("value"), e.value);
+  o.end();
+}
+
+// A claim's own fields, and the index of its shared entry: the members of expected_to_json and
+// cache_to_json, and the fields shared_entry() leaves out.
+void append_own_entry(std::string& out, const ClaimResult& c, std::size_t shared) {
+  ObjectText o(out);
+  if (c.cache.status != CacheStatus::none) {
+    ObjectText cache(o.key("cache"));
+    if (!c.cache.key.empty()) append_string(cache.key("key"), c.cache.key);
+    append_string(cache.key("status"), cache_status_name(c.cache.status));
+    cache.end();
+  }
+  append_number(o.key("duration_ms"), c.duration_ms);
+  if (c.error) append_number(o.key("error"), *c.error);
+  if (c.evidence_uncommitted) o.key("evidence_uncommitted") += "true";
+  append_expected(o.key("expected"), c.expected);
+  if (!c.file.empty()) append_string(o.key("file"), c.file);
+  append_string(o.key("id"), c.id);
+  if (c.line != 0) append_integer(o.key("line"), c.line);
+  if (c.measured) append_number(o.key("measured"), *c.measured);
+  if (c.measured_raw != c.measured) {
+    if (c.measured_raw) {
+      append_number(o.key("measured_raw"), *c.measured_raw);
+    } else {
+      o.key("measured_raw") += "null";
+    }
+  }
+  if (!c.metric.empty()) append_string(o.key("metric"), c.metric);
+  if (!c.operands.empty()) append_strings(o.key("operands"), c.operands);
+  if (c.position) append_integer(o.key("position"), *c.position);
+  if (c.relative_error) append_number(o.key("relative_error"), *c.relative_error);
+  append_integer(o.key("shared"), shared);
+  const Source& s = c.source;
+  if (!s.file.empty() || s.line > 0 || !s.quote.empty() || !s.where.empty()) {
+    ObjectText source(o.key("source"));
+    if (!s.file.empty()) append_string(source.key("file"), s.file);
+    if (s.line > 0) append_integer(source.key("line"), s.line);
+    if (!s.quote.empty()) append_string(source.key("quote"), s.quote);
+    if (!s.where.empty()) append_string(source.key("where"), s.where);
+    source.end();
+  }
+  if (c.stale) o.key("stale") += "true";
+  if (!c.title.empty()) append_string(o.key("title"), c.title);
+  append_string(o.key("verdict"), verdict_info(c.verdict).label);
+  o.end();
 }
 
 // `lines` as a JSON array, one item per line, indented as a member of the top-level object.
@@ -556,14 +685,6 @@ json record_to_json(const AuditRecord& record) {
 }
 
 std::string record_to_text(const AuditRecord& record) {
-  // The claims are written one at a time, so no document of all of them is ever built.
-  Tables tables;
-  std::vector<std::string> claims;
-  claims.reserve(record.claims.size());
-  for (const auto& c : record.claims) {
-    const std::size_t shared = tables.shared(shared_key(c), [&] { return one_line(shared_entry(c, tables)); });
-    claims.push_back(one_line(own_entry(c, shared)));
-  }
   std::string out = "{\n";
   out += "  \"$schema\": \"https://claimcheck.invalid/schemas/audit-record.schema.json\",\n";
   out += "  \"schema_version\": " + std::to_string(k_record_schema_version) + ",\n";
@@ -571,12 +692,27 @@ std::string record_to_text(const AuditRecord& record) {
   out += "  \"summary\": " + one_line(summary_to_json(record.summary)) + ",\n";
   out += "  \"measuring\": " + one_line(measuring_to_json(record.measuring)) + ",\n";
   if (record.shard) out += "  \"shard\": " + one_line(shard_to_json(*record.shard)) + ",\n";
+  // The claims, each written into the text as it is reached: no document of all of them is built.
   out += "  \"claims\": ";
-  append_lines(out, claims);
+  Tables tables;
+  if (record.claims.empty()) {
+    out += "[]";
+  } else {
+    out.reserve(out.size() + record.claims.size() * 1024);
+    out += "[\n";
+    for (std::size_t i = 0; i < record.claims.size(); ++i) {
+      const ClaimResult& c = record.claims[i];
+      const std::size_t shared = tables.shared.index(c, [&] { return one_line(shared_entry(c, tables)); });
+      out += "    ";
+      append_own_entry(out, c, shared);
+      out += i + 1 < record.claims.size() ? ",\n" : "\n";
+    }
+    out += "  ]";
+  }
   out += ",\n  \"shared\": ";
-  append_lines(out, tables.shared());
+  append_lines(out, tables.shared.lines());
   out += ",\n  \"files\": ";
-  append_lines(out, tables.files());
+  append_lines(out, tables.files.lines());
   out += ",\n  \"duration_ms\": " + one_line(record.duration_ms) + "\n}\n";
   return out;
 }

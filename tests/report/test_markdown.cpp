@@ -1,9 +1,12 @@
 #include "report/markdown.hpp"
 
+#include <random>
 #include <regex>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
+#include "report/sample_records.hpp"
 #include "support/support.hpp"
 
 namespace claimcheck {
@@ -97,6 +100,71 @@ TEST(Markdown, EscapesHostileClaimText) {
     const std::string row = md.substr(start, md.find('\n', start) - start);
     EXPECT_EQ(std::count(row.begin(), row.end(), '|'), 8) << row;
   }
+}
+
+// markdown_escape byte by byte, as its contract reads.
+std::string escape_each_byte(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '&') out += "&amp;";
+    else if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '|') out += "&#124;";
+    else if (c == '@') out += "&#64;";
+    else if (c == ':' && i + 1 < text.size() && text[i + 1] == ':') out += "&#58;";
+    else if (c == '\n' || c == '\r') out += ' ';
+    else if (std::string_view("\\`*_[]#~!{}").find(c) != std::string_view::npos) out += std::string("\\") + c;
+    else out += c;
+  }
+  return out;
+}
+
+TEST(Markdown, EscapeOfEveryByte) {
+  std::vector<std::string> texts = {"", ":", "::", ":::", "a::b", "ends with:", "::error::x", test::k_hostile_text,
+                                    "third_party/timeloop-accelergy-exercises/workspace/_include/mapper.yaml"};
+  for (int byte = 0; byte < 256; ++byte) {
+    texts.push_back(std::string(1, static_cast<char>(byte)));
+    texts.push_back("a" + std::string(1, static_cast<char>(byte)) + ":");
+  }
+  std::mt19937 random(7);
+  const std::string alphabet = "ab:_|@&<>\n\r\\`*[]#~!{} \xc2\xb5";
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    for (std::size_t n = random() % 40; n > 0; --n) text += alphabet[random() % alphabet.size()];
+    texts.push_back(text);
+  }
+  for (const auto& text : texts) {
+    EXPECT_EQ(markdown_escape(text), escape_each_byte(text)) << text;
+    std::string appended = "kept ";
+    append_markdown_escaped(appended, text);
+    EXPECT_EQ(appended, "kept " + escape_each_byte(text));
+  }
+}
+
+TEST(Markdown, EachUncommittedClaimListsItsOwnFiles) {
+  AuditRecord r = sample();
+  ClaimResult a = result("a", Verdict::verified);
+  a.evidence = {{"run/out_1.log", "", EvidenceState::modified}, {"run/in.csv", "", EvidenceState::clean}};
+  a.evidence_uncommitted = true;
+  ClaimResult b = a;  // the same measurement
+  b.id = "b";
+  ClaimResult committed = result("committed", Verdict::verified);
+  ClaimResult c = a;
+  c.id = "c";
+  c.evidence[0].state = EvidenceState::untracked;
+  ClaimResult d = c;
+  d.id = "d";
+  d.evidence.push_back({"run/extra.log", "", EvidenceState::ignored});
+  r.claims = {a, b, committed, c, d};
+  r.summary = summarize(r.claims);
+  const std::string md = render_markdown(r);
+  EXPECT_NE(md.find("- `a`: run/out\\_1.log (modified)\n"
+                    "- `b`: run/out\\_1.log (modified)\n"
+                    "- `c`: run/out\\_1.log (untracked)\n"
+                    "- `d`: run/out\\_1.log (untracked), run/extra.log (ignored)\n"),
+            std::string::npos)
+      << md;
 }
 
 TEST(Markdown, EmptyAuditSaysItIsNotAPass) {
