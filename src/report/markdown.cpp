@@ -194,7 +194,7 @@ ClaimParts render_claims(const std::vector<ClaimResult>& claims, std::size_t beg
   std::array<std::string, k_row_names.size()> values;
   std::array<std::string, 2> pair;
   std::array<std::string, 2> listed;  // an uncommitted entry: the id, and the files of listed_evidence
-  const std::vector<Evidence>* listed_evidence = nullptr;
+  const SharedList<Evidence>* listed_evidence = nullptr;
   std::string text;
   const auto escaped = [](std::string& value, std::string_view plain) {
     value.clear();

@@ -338,6 +338,10 @@ class FieldHash {
     mix(items.size());
     for (const auto& item : items) add(item);
   }
+  template <typename Item>
+  void add(const SharedList<Item>& items) {
+    add(items.items());
+  }
   std::size_t m_value = 0;
 };
 
