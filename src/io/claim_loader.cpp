@@ -1,13 +1,17 @@
 #include "io/claim_loader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -25,10 +29,56 @@ using nlohmann::json;
 
 namespace {
 
-// Reads one claim object's fields, recording each problem with its JSON pointer.
+// The members of one object of a claim file, matched once against the keys it may have and then
+// found by key among those few, which costs less than a lookup in the object's std::map for each
+// field read. Keys not among them are kept, in the object's order, to be reported.
+class Members {
+ public:
+  static constexpr std::size_t k_max_keys = 24;
+
+  // `object` must be a JSON object; `keys` outlives this.
+  Members(json& object, const std::vector<std::string>& keys) : m_keys(keys) {
+    if (keys.size() > k_max_keys) throw std::logic_error("a table of claim keys is longer than Members holds");
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      const std::size_t at = index(it.key());
+      if (at < keys.size()) {
+        m_found[at] = &it.value();
+      } else {
+        m_unknown.push_back(&it.key());
+      }
+    }
+  }
+
+  // The member named `key` (one of the keys given), or null.
+  json* find(std::string_view key) const {
+    const std::size_t at = index(key);
+    if (at == m_keys.size()) throw std::logic_error("claim key \"" + std::string(key) + "\" is not in its table");
+    return m_found[at];
+  }
+  bool contains(std::string_view key) const { return find(key) != nullptr; }
+
+  const std::vector<const std::string*>& unknown() const { return m_unknown; }
+
+ private:
+  // Position of `key` in the table, or its size.
+  std::size_t index(std::string_view key) const {
+    for (std::size_t i = 0; i < m_keys.size(); ++i) {
+      const std::string& known = m_keys[i];
+      if (known.size() == key.size() && (key.empty() || known[0] == key[0]) && known == key) return i;
+    }
+    return m_keys.size();
+  }
+
+  const std::vector<std::string>& m_keys;
+  std::array<json*, k_max_keys> m_found{};
+  std::vector<const std::string*> m_unknown;
+};
+
+// Reads one claim object's fields, recording each problem with its JSON pointer. Strings and the
+// adapters' JSON (options, inline specs) are moved out of the object, which is read once.
 class ClaimReader {
  public:
-  ClaimReader(const json& object, std::string base, Diagnostics& out, const fs::path& file)
+  ClaimReader(json& object, std::string base, Diagnostics& out, const fs::path& file)
       : m_object(object), m_base(std::move(base)), m_out(out), m_file(file) {}
 
   bool ok() const { return m_errors == 0; }
@@ -38,18 +88,19 @@ class ClaimReader {
     m_out.add(m_file, m_base + pointer, std::move(message), std::move(hint));
   }
 
-  // Rejects keys of `object` (at `pointer`) not in `allowed`, with "did you mean".
-  void only_keys(const json& object, const std::string& pointer, const std::vector<std::string>& allowed) {
-    for (const auto& [key, value] : object.items()) {
-      if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+  // The members of `object` (at `pointer`); keys not in `allowed` are rejected, with "did you mean".
+  Members members(json& object, const std::string& pointer, const std::vector<std::string>& allowed) {
+    Members found(object, allowed);
+    for (const std::string* key : found.unknown()) {
       std::string hint;
-      if (auto close = closest_match(key, allowed); !close.empty()) {
+      if (auto close = closest_match(*key, allowed); !close.empty()) {
         hint = "did you mean \"" + close + "\"?";
       } else {
         hint = "allowed keys here: " + join(allowed);
       }
-      error(pointer + "/" + pointer_token(key), "unknown key \"" + key + "\"", hint);
+      error(pointer + "/" + pointer_token(*key), "unknown key \"" + *key + "\"", hint);
     }
+    return found;
   }
 
   static std::string join(const std::vector<std::string>& words) {
@@ -58,41 +109,48 @@ class ClaimReader {
     return out;
   }
 
-  std::optional<std::string> string_at(const json& object, const std::string& pointer, const std::string& key,
+  // The string at `key`, moved out of the object.
+  std::optional<std::string> string_at(const Members& object, std::string_view pointer, std::string_view key,
                                        bool required) {
-    const auto found = object.find(key);
-    if (found == object.end()) {
-      if (required) error(pointer, "missing required key \"" + key + "\"");
+    json* found = object.find(key);
+    if (found == nullptr) {
+      if (required) error(std::string(pointer), "missing required key \"" + std::string(key) + "\"");
       return std::nullopt;
     }
-    const json& value = *found;
+    json& value = *found;
     if (!value.is_string()) {
-      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be a string, not " + value.type_name());
+      error(member(pointer, key), "\"" + std::string(key) + "\" must be a string, not " + value.type_name());
       return std::nullopt;
     }
     if (required && value.get_ref<const std::string&>().empty()) {
-      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must not be empty");
+      error(member(pointer, key), "\"" + std::string(key) + "\" must not be empty");
       return std::nullopt;
     }
-    return value.get<std::string>();
+    return std::move(value.get_ref<std::string&>());
   }
 
-  std::optional<double> number_at(const json& object, const std::string& pointer, const std::string& key) {
-    if (!object.contains(key)) return std::nullopt;
-    const json& value = object.at(key);
+  std::optional<double> number_at(const Members& object, std::string_view pointer, std::string_view key) {
+    const json* found = object.find(key);
+    if (found == nullptr) return std::nullopt;
+    const json& value = *found;
     if (!value.is_number()) {
-      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be a number, not " + value.type_name());
+      error(member(pointer, key), "\"" + std::string(key) + "\" must be a number, not " + value.type_name());
       return std::nullopt;
     }
     const double number = value.get<double>();
     if (!std::isfinite(number)) {
-      error(pointer + "/" + pointer_token(key), "\"" + key + "\" must be finite");
+      error(member(pointer, key), "\"" + std::string(key) + "\" must be finite");
       return std::nullopt;
     }
     return number;
   }
 
-  std::optional<Unit> unit_at(const json& object, const std::string& pointer, const std::string& key, bool required) {
+  // The pointer of member `key` of the object at `pointer`.
+  static std::string member(std::string_view pointer, std::string_view key) {
+    return std::string(pointer) + "/" + pointer_token(key);
+  }
+
+  std::optional<Unit> unit_at(const Members& object, std::string_view pointer, std::string_view key, bool required) {
     auto symbol = string_at(object, pointer, key, required);
     if (!symbol) return std::nullopt;
     if (auto unit = parse_unit(*symbol)) return unit;
@@ -102,7 +160,7 @@ class ClaimReader {
     } else {
       hint = "known units: " + join(known_unit_symbols());
     }
-    error(pointer + "/" + pointer_token(key), "unknown unit \"" + *symbol + "\"", hint);
+    error(member(pointer, key), "unknown unit \"" + *symbol + "\"", hint);
     return std::nullopt;
   }
 
@@ -116,24 +174,24 @@ class ClaimReader {
     static const std::vector<std::string> k_keys = {
         "$schema", "id",      "title",  "source",  "tool",    "mode", "workload", "hardware", "metric",  "expected",
         "tolerance", "artifact", "inputs", "extract", "options", "tags", "cache",    "derived",  "for_each"};
-    only_keys(m_object, "", k_keys);
-    if (auto id = string_at(m_object, "", "id", true)) {
+    const Members fields = members(m_object, "", k_keys);
+    if (auto id = string_at(fields, "", "id", true)) {
       const bool valid = std::all_of(id->begin(), id->end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
       });
       if (!valid || id->size() > 200) {
         error("/id", "id \"" + *id + "\" may contain only letters, digits, '-', '_' and '.' (at most 200)");
       }
-      claim.id = *id;
+      claim.id = std::move(*id);
     }
-    claim.title = string_at(m_object, "", "title", true).value_or("");
-    read_source(claim);
-    if (m_object.contains("derived")) {
-      read_derived(claim);
+    claim.title = string_at(fields, "", "title", true).value_or("");
+    read_source(fields, claim);
+    if (fields.contains("derived")) {
+      read_derived(fields, claim);
       return claim;
     }
-    claim.tool = string_at(m_object, "", "tool", true).value_or("");
-    if (auto mode = string_at(m_object, "", "mode", false)) {
+    claim.tool = string_at(fields, "", "tool", true).value_or("");
+    if (auto mode = string_at(fields, "", "mode", false)) {
       if (*mode == "run") {
         claim.mode = Mode::run;
       } else if (*mode == "reread") {
@@ -142,48 +200,49 @@ class ClaimReader {
         error("/mode", "mode must be \"run\" or \"reread\", not \"" + *mode + "\"");
       }
     }
-    claim.workload = read_spec("workload");
-    claim.hardware = read_spec("hardware");
-    claim.metric = string_at(m_object, "", "metric", true).value_or("");
-    read_expected(claim);
-    claim.artifact = string_at(m_object, "", "artifact", false);
+    claim.workload = read_spec(fields, "workload");
+    claim.hardware = read_spec(fields, "hardware");
+    claim.metric = string_at(fields, "", "metric", true).value_or("");
+    read_expected(fields, claim);
+    claim.artifact = string_at(fields, "", "artifact", false);
     if (claim.mode == Mode::reread && !claim.artifact) {
       error("", "a claim with mode \"reread\" needs \"artifact\": the file the tool wrote");
     }
-    claim.inputs = read_strings("inputs");
-    claim.tags = read_strings("tags");
-    read_extract(claim);
-    if (m_object.contains("cache")) {
-      if (m_object.at("cache").is_boolean()) {
-        claim.cache = m_object.at("cache").get<bool>();
+    claim.inputs = read_strings(fields, "inputs");
+    claim.tags = read_strings(fields, "tags");
+    read_extract(fields, claim);
+    if (json* cache = fields.find("cache")) {
+      if (cache->is_boolean()) {
+        claim.cache = cache->get<bool>();
       } else {
-        error("/cache", std::string("\"cache\" must be true or false, not ") + m_object.at("cache").type_name(),
+        error("/cache", std::string("\"cache\" must be true or false, not ") + cache->type_name(),
               "true lets the result cache reuse a result even when measuring it runs a program");
       }
     }
-    if (m_object.contains("options")) {
-      if (!m_object.at("options").is_object()) {
-        error("/options", std::string("\"options\" must be an object, not ") + m_object.at("options").type_name());
+    if (json* options = fields.find("options")) {
+      if (!options->is_object()) {
+        error("/options", std::string("\"options\" must be an object, not ") + options->type_name());
       } else {
-        claim.options = m_object.at("options");
+        claim.options = std::move(*options);
       }
     }
     return claim;
   }
 
  private:
-  void read_source(Claim& claim) {
-    if (!m_object.contains("source")) {
+  void read_source(const Members& fields, Claim& claim) {
+    json* found = fields.find("source");
+    if (found == nullptr) {
       error("", "missing required key \"source\"", "say where the paper reports the number: {\"paper\": ..., \"where\": ...}");
       return;
     }
-    const json& source = m_object.at("source");
-    if (!source.is_object()) {
-      error("/source", std::string("\"source\" must be an object, not ") + source.type_name());
+    json& object = *found;
+    if (!object.is_object()) {
+      error("/source", std::string("\"source\" must be an object, not ") + object.type_name());
       return;
     }
     static const std::vector<std::string> k_keys = {"paper", "where", "quote", "url", "doi", "file", "line"};
-    only_keys(source, "/source", k_keys);
+    const Members source = members(object, "/source", k_keys);
     claim.source.paper = string_at(source, "/source", "paper", true).value_or("");
     claim.source.file = string_at(source, "/source", "file", false).value_or("");
     // A paper's source file locates the number itself (with the quote); otherwise say where.
@@ -191,15 +250,14 @@ class ClaimReader {
     claim.source.quote = string_at(source, "/source", "quote", false).value_or("");
     claim.source.url = string_at(source, "/source", "url", false).value_or("");
     claim.source.doi = string_at(source, "/source", "doi", false).value_or("");
-    if (source.contains("file") && claim.source.file.empty() && source.at("file").is_string()) {
+    if (const json* file = source.find("file"); file && claim.source.file.empty() && file->is_string()) {
       error("/source/file", "\"file\" must not be empty");
     }
-    if (source.contains("line")) {
-      const json& line = source.at("line");
-      if (!line.is_number_integer() || line.get<long long>() < 1 || line.get<long long>() > 100'000'000) {
+    if (const json* line = source.find("line")) {
+      if (!line->is_number_integer() || line->get<long long>() < 1 || line->get<long long>() > 100'000'000) {
         error("/source/line", "\"line\" must be a line number (an integer from 1)");
       } else {
-        claim.source.line = line.get<int>();
+        claim.source.line = line->get<int>();
       }
       if (!source.contains("file")) error("/source/line", "\"line\" goes with \"file\": the paper's source file");
     }
@@ -211,25 +269,25 @@ class ClaimReader {
 
   // A derived claim: its value comes from other claims (core/derive.hpp), so it names no tool,
   // inputs or extraction of its own.
-  void read_derived(Claim& claim) {
+  void read_derived(const Members& fields, Claim& claim) {
     for (const char* key : {"tool", "mode", "metric", "artifact", "inputs", "extract", "options", "cache"}) {
-      if (m_object.contains(key)) {
+      if (fields.contains(key)) {
         error(std::string("/") + key, std::string("a derived claim has no \"") + key + "\"",
               "its value comes from the claims named in \"derived\"");
       }
     }
-    claim.workload = read_spec("workload");
-    claim.hardware = read_spec("hardware");
-    claim.tags = read_strings("tags");
-    read_expected(claim);
-    const json& derived = m_object.at("derived");
-    if (!derived.is_object()) {
-      error("/derived", std::string("\"derived\" must be an object, not ") + derived.type_name(),
+    claim.workload = read_spec(fields, "workload");
+    claim.hardware = read_spec(fields, "hardware");
+    claim.tags = read_strings(fields, "tags");
+    read_expected(fields, claim);
+    json& object = *fields.find("derived");
+    if (!object.is_object()) {
+      error("/derived", std::string("\"derived\" must be an object, not ") + object.type_name(),
             "e.g. \"derived\": {\"op\": \"ratio\", \"of\": [\"time-baseline\", \"time-ours\"]}");
       return;
     }
     static const std::vector<std::string> k_keys = {"op", "of"};
-    only_keys(derived, "/derived", k_keys);
+    const Members derived = members(object, "/derived", k_keys);
     Derivation d;
     if (auto op = string_at(derived, "/derived", "op", true)) {
       if (auto parsed = parse_derived_op(*op)) {
@@ -241,18 +299,19 @@ class ClaimReader {
               close.empty() ? "use " + join(names) : "did you mean \"" + close + "\"?");
       }
     }
-    if (!derived.contains("of")) {
+    json* of = derived.find("of");
+    if (of == nullptr) {
       error("/derived", "missing required key \"of\": the ids of the claims it is computed from");
-    } else if (!derived.at("of").is_array() || derived.at("of").empty()) {
+    } else if (!of->is_array() || of->empty()) {
       error("/derived/of", "\"of\" must be a non-empty array of claim ids");
     } else {
-      const json& of = derived.at("of");
-      for (std::size_t i = 0; i < of.size(); ++i) {
-        if (!of[i].is_string() || of[i].get_ref<const std::string&>().empty()) {
+      for (std::size_t i = 0; i < of->size(); ++i) {
+        json& operand = (*of)[i];
+        if (!operand.is_string() || operand.get_ref<const std::string&>().empty()) {
           error("/derived/of/" + std::to_string(i), "an operand is a claim id (a non-empty string)");
           continue;
         }
-        d.operands.push_back(of[i].get<std::string>());
+        d.operands.push_back(std::move(operand.get_ref<std::string&>()));
       }
     }
     claim.tool = std::string(k_derived_tool);
@@ -260,61 +319,63 @@ class ClaimReader {
     claim.derived = std::move(d);
   }
 
-  Spec read_spec(const std::string& key) {
+  Spec read_spec(const Members& fields, const std::string& key) {
     Spec spec;
-    if (!m_object.contains(key)) return spec;
-    const json& value = m_object.at(key);
+    json* found = fields.find(key);
+    if (found == nullptr) return spec;
+    json& value = *found;
     const std::string pointer = "/" + key;
     if (!value.is_object()) {
       error(pointer, "\"" + key + "\" must be an object {\"name\": ..., \"spec\": ...}, not " + value.type_name());
       return spec;
     }
     static const std::vector<std::string> k_keys = {"name", "spec"};
-    only_keys(value, pointer, k_keys);
-    spec.name = string_at(value, pointer, "name", false).value_or("");
-    if (value.contains("spec")) {
-      const json& inner = value.at("spec");
-      if (inner.is_string()) {
-        spec.path = inner.get<std::string>();
-      } else if (inner.is_object()) {
-        spec.inline_spec = inner;
+    const Members members_of_spec = members(value, pointer, k_keys);
+    spec.name = string_at(members_of_spec, pointer, "name", false).value_or("");
+    if (json* inner = members_of_spec.find("spec")) {
+      if (inner->is_string()) {
+        spec.path = std::move(inner->get_ref<std::string&>());
+      } else if (inner->is_object()) {
+        spec.inline_spec = std::move(*inner);
       } else {
-        error(pointer + "/spec", std::string("\"spec\" must be a path (string) or an object, not ") + inner.type_name());
+        error(pointer + "/spec", std::string("\"spec\" must be a path (string) or an object, not ") + inner->type_name());
       }
     }
     return spec;
   }
 
-  std::vector<std::string> read_strings(const std::string& key) {
+  std::vector<std::string> read_strings(const Members& fields, const std::string& key) {
     std::vector<std::string> out;
-    if (!m_object.contains(key)) return out;
-    const json& value = m_object.at(key);
+    json* found = fields.find(key);
+    if (found == nullptr) return out;
+    json& value = *found;
     if (!value.is_array()) {
       error("/" + key, "\"" + key + "\" must be an array of strings, not " + value.type_name());
       return out;
     }
+    out.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
       if (!value[i].is_string()) {
         error("/" + key + "/" + std::to_string(i), "must be a string, not " + std::string(value[i].type_name()));
         continue;
       }
-      out.push_back(value[i].get<std::string>());
+      out.push_back(std::move(value[i].get_ref<std::string&>()));
     }
     return out;
   }
 
-  void read_expected(Claim& claim) {
-    if (!m_object.contains("expected")) {
+  void read_expected(const Members& fields, Claim& claim) {
+    json* found = fields.find("expected");
+    if (found == nullptr) {
       error("", "missing required key \"expected\"", "e.g. \"expected\": {\"value\": 40.3, \"unit\": \"ms\"}");
       return;
     }
-    const json& expected = m_object.at("expected");
-    if (!expected.is_object()) {
-      error("/expected", std::string("\"expected\" must be an object, not ") + expected.type_name());
+    if (!found->is_object()) {
+      error("/expected", std::string("\"expected\" must be an object, not ") + found->type_name());
       return;
     }
     static const std::vector<std::string> k_keys = {"value", "min", "max", "at_most", "at_least", "unit"};
-    only_keys(expected, "/expected", k_keys);
+    const Members expected = members(*found, "/expected", k_keys);
     auto& e = claim.expected;
     if (auto unit = unit_at(expected, "/expected", "unit", true)) e.unit = *unit;
     const bool has_value = expected.contains("value");
@@ -348,18 +409,17 @@ class ClaimReader {
       e.kind = Expected::Kind::at_least;
       if (auto v = number_at(expected, "/expected", "at_least")) e.value = *v;
     }
-    if (m_object.contains("tolerance")) {
-      const json& tolerance = m_object.at("tolerance");
-      if (!tolerance.is_object()) {
-        error("/tolerance", std::string("\"tolerance\" must be an object, not ") + tolerance.type_name());
+    if (json* object = fields.find("tolerance")) {
+      if (!object->is_object()) {
+        error("/tolerance", std::string("\"tolerance\" must be an object, not ") + object->type_name());
         return;
       }
       if (e.kind != Expected::Kind::value) {
         error("/tolerance", "\"tolerance\" applies only to an expected \"value\"; a range or bound is its own tolerance");
       }
       static const std::vector<std::string> k_tolerance_keys = {"relative", "absolute"};
-      only_keys(tolerance, "/tolerance", k_tolerance_keys);
-      if (tolerance.empty()) error("/tolerance", "\"tolerance\" needs \"relative\" or \"absolute\"");
+      const Members tolerance = members(*object, "/tolerance", k_tolerance_keys);
+      if (object->empty()) error("/tolerance", "\"tolerance\" needs \"relative\" or \"absolute\"");
       for (const char* key : {"relative", "absolute"}) {
         if (auto v = number_at(tolerance, "/tolerance", key)) {
           if (*v < 0) {
@@ -378,16 +438,16 @@ class ClaimReader {
     }
   }
 
-  void read_extract(Claim& claim) {
-    if (!m_object.contains("extract")) return;
-    const json& extract = m_object.at("extract");
-    if (!extract.is_object()) {
-      error("/extract", std::string("\"extract\" must be an object, not ") + extract.type_name());
+  void read_extract(const Members& fields, Claim& claim) {
+    json* found = fields.find("extract");
+    if (found == nullptr) return;
+    if (!found->is_object()) {
+      error("/extract", std::string("\"extract\" must be an object, not ") + found->type_name());
       return;
     }
     static const std::vector<std::string> k_keys = {"json_pointer", "csv_column", "where", "aggregate",
                                                     "regex",        "occurrence", "unit"};
-    only_keys(extract, "/extract", k_keys);
+    const Members extract = members(*found, "/extract", k_keys);
     auto& x = claim.extract;
     const int forms = int(extract.contains("json_pointer")) + int(extract.contains("csv_column")) +
                       int(extract.contains("regex"));
@@ -397,26 +457,26 @@ class ClaimReader {
     }
     if (auto pointer = string_at(extract, "/extract", "json_pointer", false)) {
       x.kind = Extract::Kind::json_pointer;
-      x.json_pointer = *pointer;
+      x.json_pointer = std::move(*pointer);
       if (!x.json_pointer.empty() && x.json_pointer[0] != '/') {
         error("/extract/json_pointer", "a JSON pointer starts with \"/\"", "e.g. \"/summary/cycles\"");
       }
     }
     if (auto column = string_at(extract, "/extract", "csv_column", false)) {
       x.kind = Extract::Kind::csv;
-      x.column = *column;
-      if (extract.contains("where")) {
-        const json& where = extract.at("where");
-        if (!where.is_object()) {
+      x.column = std::move(*column);
+      if (json* where = extract.find("where")) {
+        if (!where->is_object()) {
           error("/extract/where", "\"where\" must be an object of column: value");
         } else {
-          for (const auto& [name, value] : where.items()) {
+          for (auto it = where->begin(); it != where->end(); ++it) {
+            json& value = it.value();
             if (value.is_string()) {
-              x.where.emplace_back(name, value.get<std::string>());
+              x.where.emplace_back(it.key(), std::move(value.get_ref<std::string&>()));
             } else if (value.is_number()) {
-              x.where.emplace_back(name, value.dump());
+              x.where.emplace_back(it.key(), value.dump());
             } else {
-              error("/extract/where/" + pointer_token(name), "must be a string or a number");
+              error("/extract/where/" + pointer_token(it.key()), "must be a string or a number");
             }
           }
         }
@@ -431,7 +491,7 @@ class ClaimReader {
           error("/extract/aggregate", "unknown aggregate \"" + *aggregate + "\"",
                 "use mean, sum, min, max, median or pNN (e.g. p99)");
         }
-        x.aggregate = *aggregate;
+        x.aggregate = std::move(*aggregate);
       }
     } else {
       for (const char* key : {"where", "aggregate"}) {
@@ -440,13 +500,13 @@ class ClaimReader {
     }
     if (auto pattern = string_at(extract, "/extract", "regex", false)) {
       x.kind = Extract::Kind::regex;
-      x.pattern = *pattern;
-      if (auto problem = check_pattern(*pattern); !problem.empty()) error("/extract/regex", problem);
-      if (extract.contains("occurrence")) {
-        const json& occurrence = extract.at("occurrence");
-        if (occurrence.is_number_integer() && occurrence.get<long long>() >= -1 && occurrence.get<long long>() < 1'000'000) {
-          x.occurrence = occurrence.get<int>();
-        } else if (occurrence.is_string() && occurrence.get<std::string>() == "last") {
+      x.pattern = std::move(*pattern);
+      if (auto problem = check_pattern(x.pattern); !problem.empty()) error("/extract/regex", problem);
+      if (const json* occurrence = extract.find("occurrence")) {
+        if (occurrence->is_number_integer() && occurrence->get<long long>() >= -1 &&
+            occurrence->get<long long>() < 1'000'000) {
+          x.occurrence = occurrence->get<int>();
+        } else if (occurrence->is_string() && occurrence->get_ref<const std::string&>() == "last") {
           x.occurrence = -1;
         } else {
           error("/extract/occurrence", "\"occurrence\" must be a match index (0 = first) or \"last\"");
@@ -458,7 +518,7 @@ class ClaimReader {
     if (extract.contains("unit")) claim.measured_unit = unit_at(extract, "/extract", "unit", true);
   }
 
-  const json& m_object;
+  json& m_object;
   std::string m_base;
   Diagnostics& m_out;
   const fs::path& m_file;
@@ -500,12 +560,91 @@ void locate(Diagnostics& diagnostics, std::size_t from, const JsonLocator& locat
   }
 }
 
+// Reads the claims of one claim object (several with for_each) at `base` into `result`; false
+// when `result` is full (k_max_claims), which ends the file.
+bool read_claim_object(json& object, const std::string& base, std::string_view text, const fs::path& file,
+                       const JsonLocator& locator, const ClaimValidator* validate, LoadResult& result) {
+  // A for_each claim stands for several; a problem they share is reported once.
+  std::vector<Diagnostic> reported;
+  auto report = [&](Diagnostics& found) {
+    for (auto& d : found.items()) {
+      const bool seen = std::any_of(reported.begin(), reported.end(), [&](const Diagnostic& r) {
+        return r.pointer == d.pointer && r.message == d.message && r.hint == d.hint;
+      });
+      if (seen) continue;
+      reported.push_back(d);
+      result.diagnostics.add(std::move(d));
+    }
+  };
+  Diagnostics expand_problems;
+  // A claim without for_each is read where it is (most are: no copy).
+  const bool plain = !object.is_object() || !object.contains("for_each");
+  std::vector<Expansion> expansions =
+      plain ? std::vector<Expansion>(1) : expand_for_each(object, base, file, expand_problems);
+  report(expand_problems);
+  for (Expansion& expansion : expansions) {
+    if (result.claims.size() >= k_max_claims) {
+      result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
+      return false;
+    }
+    json& claim_object = plain ? object : expansion.object;
+    Diagnostics problems;
+    ClaimReader reader(claim_object, base, problems, file);
+    Claim claim = reader.read();
+    if (!reader.ok()) {
+      report(problems);
+      continue;
+    }
+    claim.expected.decimals = written_decimals(claim.expected, claim_object, base, text, locator);
+    const TextPosition position = locator.value(base);
+    claim.location = ClaimLocation{file, base, position.line, position.column};
+    if (validate && *validate) {
+      Diagnostics adapter_diagnostics;
+      (*validate)(claim, adapter_diagnostics);
+      if (!adapter_diagnostics.empty()) {
+        for (auto& d : adapter_diagnostics.items()) {
+          d.file = file;
+          d.pointer = base + d.pointer;
+        }
+        report(adapter_diagnostics);
+        continue;
+      }
+    }
+    result.claims.push_back(std::move(claim));
+  }
+  return true;
+}
+
 void parse_into(std::string_view text, const fs::path& file, LoadResult& result, const ClaimValidator* validate) {
   const std::size_t first_diagnostic = result.diagnostics.size();
+  const std::size_t first_claim = result.claims.size();
+  // Only the claims' own positions and their expected values' are needed ("/3",
+  // "/3/expected/value"); diagnostics, which may point anywhere, are located with a full scan.
+  // The scan comes first, so that each claim of an array is read as soon as it is parsed, while
+  // its values are still in the cache; it stops on any text, and its positions are used only
+  // when the text is valid JSON (whose root is an array exactly when it starts with '[').
+  const std::size_t first = text.find_first_not_of(" \t\n\r");
+  const bool array = first != std::string_view::npos && text[first] == '[';
+  const JsonLocator locator(text, array ? 1 : 0, "expected");
+  std::size_t elements = 0;
+  bool full = false;
+  bool reading = false;  // an error thrown while reading a claim is not the parser's
   json document;
   try {
-    document = parse_json_bounded(text, file);
+    document = parse_json_bounded(text, file, [&](std::size_t index, json& element) {
+      ++elements;
+      if (full) return;
+      std::string base = "/";
+      base += std::to_string(index);
+      reading = true;
+      full = !read_claim_object(element, base, text, file, locator, validate, result);
+      reading = false;
+    });
   } catch (const InputError& e) {
+    if (reading) throw;
+    // What was read of the claims before the problem does not count.
+    result.claims.erase(result.claims.begin() + static_cast<std::ptrdiff_t>(first_claim), result.claims.end());
+    result.diagnostics.items().resize(first_diagnostic);
     for (auto d : e.diagnostics().items()) {
       if (d.line > 0) {
         std::string_view rest = text;
@@ -519,69 +658,10 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
     }
     return;
   }
-  // Only the claims' own positions and their expected values' are needed ("/3",
-  // "/3/expected/value"); diagnostics, which may point anywhere, are located with a full scan.
-  const JsonLocator locator(text, document.is_array() ? 1 : 0, "expected");
-  std::vector<std::pair<const json*, std::string>> objects;
-  if (document.is_array()) {
-    if (document.empty()) result.diagnostics.add(file, "", "the file holds an empty array; expected at least one claim");
-    for (std::size_t i = 0; i < document.size(); ++i) objects.emplace_back(&document[i], "/" + std::to_string(i));
-  } else {
-    objects.emplace_back(&document, "");
-  }
-  result.claims.reserve(result.claims.size() + objects.size());  // one claim an object, unless for_each
-  bool full = false;
-  for (const auto& [object, base] : objects) {
-    if (full) break;
-    // A for_each claim stands for several; a problem they share is reported once.
-    std::vector<Diagnostic> reported;
-    auto report = [&](Diagnostics& found) {
-      for (auto& d : found.items()) {
-        const bool seen = std::any_of(reported.begin(), reported.end(), [&](const Diagnostic& r) {
-          return r.pointer == d.pointer && r.message == d.message && r.hint == d.hint;
-        });
-        if (seen) continue;
-        reported.push_back(d);
-        result.diagnostics.add(std::move(d));
-      }
-    };
-    Diagnostics expand_problems;
-    // A claim without for_each is read where it is (most are: no copy).
-    const bool plain = !object->is_object() || !object->contains("for_each");
-    const std::vector<Expansion> expansions =
-        plain ? std::vector<Expansion>(1) : expand_for_each(*object, base, file, expand_problems);
-    report(expand_problems);
-    for (const Expansion& expansion : expansions) {
-      if (result.claims.size() >= k_max_claims) {
-        result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
-        full = true;
-        break;
-      }
-      const json& claim_object = plain ? *object : expansion.object;
-      Diagnostics problems;
-      ClaimReader reader(claim_object, base, problems, file);
-      Claim claim = reader.read();
-      if (!reader.ok()) {
-        report(problems);
-        continue;
-      }
-      claim.expected.decimals = written_decimals(claim.expected, claim_object, base, text, locator);
-      const TextPosition position = locator.value(base);
-      claim.location = ClaimLocation{file, base, position.line, position.column};
-      if (validate && *validate) {
-        Diagnostics adapter_diagnostics;
-        (*validate)(claim, adapter_diagnostics);
-        if (!adapter_diagnostics.empty()) {
-          for (auto& d : adapter_diagnostics.items()) {
-            d.file = file;
-            d.pointer = base + d.pointer;
-          }
-          report(adapter_diagnostics);
-          continue;
-        }
-      }
-      result.claims.push_back(std::move(claim));
-    }
+  if (!document.is_array()) {
+    read_claim_object(document, "", text, file, locator, validate, result);
+  } else if (elements == 0) {
+    result.diagnostics.add(file, "", "the file holds an empty array; expected at least one claim");
   }
   if (result.diagnostics.size() > first_diagnostic) locate(result.diagnostics, first_diagnostic, JsonLocator(text));
 }
@@ -655,12 +735,23 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
   // Files are read and checked in parallel, each into its own result; joined in file order.
   std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
   std::vector<LoadResult> per_file(files.size());
+  std::vector<std::uintmax_t> sizes(files.size());
+  std::vector<std::error_code> size_errors(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) sizes[i] = fs::file_size(files[i], size_errors[i]);
+  // Largest first: files differ in size a hundredfold, and a large one taken last would keep one
+  // thread busy while the others wait.
+  std::vector<std::size_t> order(files.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return (size_errors[a] ? 0 : sizes[a]) > (size_errors[b] ? 0 : sizes[b]);
+  });
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < files.size(); i = next++) {
+    for (std::size_t n = next++; n < files.size(); n = next++) {
+      const std::size_t i = order[n];
       const fs::path& file = files[i];
-      std::error_code ec;
-      const auto size = fs::file_size(file, ec);
+      const std::error_code& ec = size_errors[i];
+      const std::uintmax_t size = sizes[i];
       if (ec) {
         per_file[i].diagnostics.add(file, "", "cannot read the file: " + ec.message());
         continue;
@@ -697,7 +788,7 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
     }
   }
   // Ids are unique across the audit: reports, diffs and caches key on them.
-  std::map<std::string, const Claim*> seen;
+  std::unordered_map<std::string_view, const Claim*> seen(result.claims.size());
   for (auto& claim : result.claims) {
     auto [it, inserted] = seen.emplace(claim.id, &claim);
     if (!inserted) {

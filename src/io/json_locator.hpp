@@ -4,9 +4,9 @@
 // the wrong type) locate themselves with this scanner.
 
 #include <limits>
-#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace claimcheck {
 
@@ -19,11 +19,14 @@ struct TextPosition {
 
 class JsonLocator {
  public:
-  // Scans `text`, which must be valid JSON (parse it first). With `depth`, only values and keys
-  // at most that deep are recorded ("" is depth 0, "/a" 1, "/a/b" 2), and the members of a
-  // member named `also` one level below that depth; a pointer not recorded is located at its
-  // nearest recorded ancestor. Large files of claims need their claims' positions and their
-  // expected values only, which a shallow scan gives without a map entry per value.
+  // Scans `text`. With `depth`, only values and keys at most that deep are recorded ("" is
+  // depth 0, "/a" 1, "/a/b" 2), and the members of a member named `also` one level below that
+  // depth; a pointer not recorded is located at its nearest recorded ancestor. Large files of
+  // claims need their claims' positions and their expected values only, which a shallow scan
+  // gives without a map entry per value.
+  // Positions mean something only for valid JSON. Any text is scanned in one pass, and a scan
+  // recurses only through the levels it records, so a shallow scan may run before the text is
+  // parsed; a deep one runs on text parse_json_bounded accepted (which bounds its nesting).
   explicit JsonLocator(std::string_view text, int depth = std::numeric_limits<int>::max(),
                        std::string_view also = {});
 
@@ -38,8 +41,8 @@ class JsonLocator {
 
  private:
   std::string_view m_text;
-  std::map<std::string, TextPosition> m_values;
-  std::map<std::string, TextPosition> m_keys;
+  std::unordered_map<std::string, TextPosition> m_values;
+  std::unordered_map<std::string, TextPosition> m_keys;
 };
 
 // Escapes one reference token for a JSON pointer ("~" -> "~0", "/" -> "~1").
