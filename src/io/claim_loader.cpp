@@ -529,7 +529,7 @@ class ClaimReader {
 // from the file's text, or, for a number a for_each selector put there, from the value itself.
 std::optional<int> written_decimals(const Expected& expected, const json& object, const std::string& base,
                                     std::string_view text, const JsonLocator& locator) {
-  std::vector<const char*> keys;
+  std::array<const char*, 2> keys{};
   switch (expected.kind) {
     case Expected::Kind::value: keys = {"value"}; break;
     case Expected::Kind::range: keys = {"min", "max"}; break;
@@ -537,12 +537,17 @@ std::optional<int> written_decimals(const Expected& expected, const json& object
     case Expected::Kind::at_least: keys = {"at_least"}; break;
   }
   std::optional<int> finest;
+  std::string pointer = base + "/expected/";
+  const std::size_t stem = pointer.size();
   for (const char* key : keys) {
-    const std::size_t at = locator.value(base + "/expected/" + key).offset;
+    if (key == nullptr) break;
+    pointer.resize(stem);
+    pointer += key;
+    const std::size_t at = locator.value(pointer).offset;
     std::size_t end = at;
     while (end < text.size() && std::strchr("+-.0123456789eE", text[end]) != nullptr) ++end;
-    const std::string literal = end > at ? std::string(text.substr(at, end - at)) : object.at("expected").at(key).dump();
-    const auto decimals = decimals_of(literal);
+    const auto decimals =
+        end > at ? decimals_of(text.substr(at, end - at)) : decimals_of(object.at("expected").at(key).dump());
     if (decimals && (!finest || *decimals > *finest)) finest = decimals;
   }
   return finest;
@@ -626,6 +631,8 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
   const std::size_t first = text.find_first_not_of(" \t\n\r");
   const bool array = first != std::string_view::npos && text[first] == '[';
   const JsonLocator locator(text, array ? 1 : 0, "expected");
+  // One claim an element, unless for_each (or the text is not JSON).
+  result.claims.reserve(result.claims.size() + std::min(locator.root_size(), k_max_claims));
   std::size_t elements = 0;
   bool full = false;
   bool reading = false;  // an error thrown while reading a claim is not the parser's

@@ -37,8 +37,15 @@ constexpr std::array<bool, 256> k_structural = [] {
 class Scanner {
  public:
   Scanner(std::string_view text, std::unordered_map<std::string, TextPosition>& values,
-          std::unordered_map<std::string, TextPosition>& keys, int depth, std::string_view also)
-      : m_text(text), m_values(values), m_keys(keys), m_depth(depth), m_also(also) {}
+          std::unordered_map<std::string, TextPosition>& keys, std::size_t& root_size, int depth,
+          std::string_view also)
+      : m_text(text),
+        m_values(values),
+        m_keys(keys),
+        m_root_size(root_size),
+        m_depth(depth),
+        m_also(also),
+        m_record_keys(depth == std::numeric_limits<int>::max()) {}
 
   void run() {
     skip_space();
@@ -168,6 +175,7 @@ class Scanner {
       ++m_pos;
       skip_space();
       while (m_pos < m_text.size() && m_text[m_pos] != '}') {
+        if (depth == 0) ++m_root_size;
         const std::size_t key_offset = m_pos;
         skip_string();
         // Most keys hold no escape: their text is the key.
@@ -183,7 +191,7 @@ class Scanner {
         std::string child;
         if (child_recorded) {
           child = pointer + "/" + pointer_token(key);
-          m_keys.emplace(child, position(key_offset));
+          if (m_record_keys) m_keys.emplace(child, position(key_offset));
         }
         skip_space();
         if (!at(':')) {
@@ -205,6 +213,7 @@ class Scanner {
       skip_space();
       int index = 0;
       while (m_pos < m_text.size() && m_text[m_pos] != ']') {
+        if (depth == 0) ++m_root_size;
         value(pointer + "/" + std::to_string(index), depth + 1, true, false);
         ++index;
         next_member(']');
@@ -218,8 +227,10 @@ class Scanner {
   std::string_view m_text;
   std::unordered_map<std::string, TextPosition>& m_values;
   std::unordered_map<std::string, TextPosition>& m_keys;
+  std::size_t& m_root_size;
   int m_depth;
   std::string_view m_also;
+  bool m_record_keys;  // only a full scan records keys
   std::size_t m_pos = 0;
   std::size_t m_counted = 0;     // lines are counted up to here
   std::size_t m_line_start = 0;  // of the line holding m_counted
@@ -229,7 +240,7 @@ class Scanner {
 }  // namespace
 
 JsonLocator::JsonLocator(std::string_view text, int depth, std::string_view also) : m_text(text) {
-  Scanner(text, m_values, m_keys, depth, also).run();
+  Scanner(text, m_values, m_keys, m_root_size, depth, also).run();
 }
 
 TextPosition JsonLocator::value(const std::string& pointer) const {
