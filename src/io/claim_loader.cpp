@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -738,6 +739,35 @@ LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
   return result;
 }
 
+namespace {
+
+// Ids are unique across the audit: reports, diffs and caches key on them. A repeated id is
+// reported with the place of its first use.
+void check_ids(LoadResult& result) {
+  // An open-addressing table of claim indices, at most half full: no allocation per id.
+  constexpr std::size_t k_empty = std::numeric_limits<std::size_t>::max();
+  const std::size_t size = std::bit_ceil(std::max<std::size_t>(16, 2 * result.claims.size()));
+  std::vector<std::size_t> slots(size, k_empty);
+  const std::hash<std::string_view> hash;
+  for (std::size_t i = 0; i < result.claims.size(); ++i) {
+    const Claim& claim = result.claims[i];
+    for (std::size_t slot = hash(claim.id) & (size - 1);; slot = (slot + 1) & (size - 1)) {
+      if (slots[slot] == k_empty) {
+        slots[slot] = i;
+        break;
+      }
+      if (result.claims[slots[slot]].id != claim.id) continue;
+      const auto& first = result.claims[slots[slot]].location;
+      result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
+                                        claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
+                                        "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
   // Files are read and checked in parallel, each into its own result; joined in file order.
   std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
@@ -783,6 +813,7 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
   std::size_t loaded = 0;
   for (const auto& one : per_file) loaded += one.claims.size();
   result.claims.reserve(std::min(loaded, k_max_claims));
+  bool any_derived = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.diagnostics.append(per_file[i].diagnostics);
     for (auto& claim : per_file[i].claims) {
@@ -791,29 +822,23 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
                                "more than " + std::to_string(k_max_claims) + " claims in one audit");
         break;
       }
+      any_derived = any_derived || claim.derived.has_value();
       result.claims.push_back(std::move(claim));
     }
   }
-  // Ids are unique across the audit: reports, diffs and caches key on them.
-  std::unordered_map<std::string_view, const Claim*> seen(result.claims.size());
-  for (auto& claim : result.claims) {
-    auto [it, inserted] = seen.emplace(claim.id, &claim);
-    if (!inserted) {
-      const auto& first = it->second->location;
-      result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
-                                        claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
-                                        "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
-    }
-  }
-  // The texts are kept to locate the findings about derived claims only.
-  if (std::none_of(result.claims.begin(), result.claims.end(), [](const Claim& c) { return c.derived.has_value(); })) {
-    texts.clear();
-  }
+  // What is left of the files' results, and their texts unless the findings about derived claims
+  // need them, is freed beside the checks below, which take about as long.
+  std::jthread release([&per_file, &texts, any_derived] {
+    std::vector<LoadResult>().swap(per_file);
+    if (!any_derived) std::vector<std::string>().swap(texts);
+  });
+  check_ids(result);
   // Derived claims refer to others: checked once every claim is known (when one failed to load,
   // its name would be reported missing for the wrong reason).
   if (result.diagnostics.empty()) {
     Diagnostics derived;
     check_derivations(result.claims, derived);
+    release.join();
     std::map<fs::path, JsonLocator> locators;
     for (auto& d : derived.items()) {
       auto it = locators.find(d.file);
