@@ -61,11 +61,14 @@ class Members {
   const std::vector<const std::string*>& unknown() const { return m_unknown; }
 
  private:
-  // Position of `key` in the table, or its size.
+  // Position of `key` in the table, or its size. Keys are short: compared a byte at a time.
   std::size_t index(std::string_view key) const {
     for (std::size_t i = 0; i < m_keys.size(); ++i) {
       const std::string& known = m_keys[i];
-      if (known.size() == key.size() && (key.empty() || known[0] == key[0]) && known == key) return i;
+      if (known.size() != key.size()) continue;
+      std::size_t same = 0;
+      while (same < key.size() && known[same] == key[same]) ++same;
+      if (same == key.size()) return i;
     }
     return m_keys.size();
   }
@@ -90,7 +93,7 @@ class ClaimReader {
   }
 
   // The members of `object` (at `pointer`); keys not in `allowed` are rejected, with "did you mean".
-  Members members(json& object, const std::string& pointer, const std::vector<std::string>& allowed) {
+  Members members(json& object, std::string_view pointer, const std::vector<std::string>& allowed) {
     Members found(object, allowed);
     for (const std::string* key : found.unknown()) {
       std::string hint;
@@ -99,7 +102,7 @@ class ClaimReader {
       } else {
         hint = "allowed keys here: " + join(allowed);
       }
-      error(pointer + "/" + pointer_token(*key), "unknown key \"" + *key + "\"", hint);
+      error(member(pointer, *key), "unknown key \"" + *key + "\"", hint);
     }
     return found;
   }
@@ -165,11 +168,11 @@ class ClaimReader {
     return std::nullopt;
   }
 
-  Claim read() {
-    Claim claim;
+  // Fills `claim`, a default one.
+  void read(Claim& claim) {
     if (!m_object.is_object()) {
       error("", std::string("a claim must be a JSON object, not ") + m_object.type_name());
-      return claim;
+      return;
     }
     // The key tables are built once: every claim is checked against them.
     static const std::vector<std::string> k_keys = {
@@ -189,7 +192,7 @@ class ClaimReader {
     read_source(fields, claim);
     if (fields.contains("derived")) {
       read_derived(fields, claim);
-      return claim;
+      return;
     }
     claim.tool = string_at(fields, "", "tool", true).value_or("");
     if (auto mode = string_at(fields, "", "mode", false)) {
@@ -227,7 +230,6 @@ class ClaimReader {
         claim.options = std::move(*options);
       }
     }
-    return claim;
   }
 
  private:
@@ -582,41 +584,49 @@ bool read_claim_object(json& object, const std::string& base, std::string_view t
       result.diagnostics.add(std::move(d));
     }
   };
-  Diagnostics expand_problems;
-  // A claim without for_each is read where it is (most are: no copy).
-  const bool plain = !object.is_object() || !object.contains("for_each");
-  std::vector<Expansion> expansions =
-      plain ? std::vector<Expansion>(1) : expand_for_each(object, base, file, expand_problems);
-  report(expand_problems);
-  for (Expansion& expansion : expansions) {
+  // One claim, read in place at the end of `result`, and dropped again when it has problems;
+  // false when `result` is full.
+  auto read_one = [&](json& claim_object) {
     if (result.claims.size() >= k_max_claims) {
       result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
       return false;
     }
-    json& claim_object = plain ? object : expansion.object;
     Diagnostics problems;
     ClaimReader reader(claim_object, base, problems, file);
-    Claim claim = reader.read();
+    Claim& claim = result.claims.emplace_back();
+    reader.read(claim);
     if (!reader.ok()) {
+      result.claims.pop_back();
       report(problems);
-      continue;
+      return true;
     }
     claim.expected.decimals = written_decimals(claim.expected, claim_object, base, text, locator);
     const TextPosition position = locator.value(base);
-    claim.location = ClaimLocation{file, base, position.line, position.column};
+    claim.location.file = file;
+    claim.location.pointer = base;
+    claim.location.line = position.line;
+    claim.location.column = position.column;
     if (validate && *validate) {
       Diagnostics adapter_diagnostics;
       (*validate)(claim, adapter_diagnostics);
       if (!adapter_diagnostics.empty()) {
+        result.claims.pop_back();
         for (auto& d : adapter_diagnostics.items()) {
           d.file = file;
           d.pointer = base + d.pointer;
         }
         report(adapter_diagnostics);
-        continue;
       }
     }
-    result.claims.push_back(std::move(claim));
+    return true;
+  };
+  // A claim without for_each is read where it is (most are: no copy).
+  if (!object.is_object() || !object.contains("for_each")) return read_one(object);
+  Diagnostics expand_problems;
+  std::vector<Expansion> expansions = expand_for_each(object, base, file, expand_problems);
+  report(expand_problems);
+  for (Expansion& expansion : expansions) {
+    if (!read_one(expansion.object)) return false;
   }
   return true;
 }
