@@ -637,8 +637,9 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
   // Only the claims' own positions and their expected values' are needed ("/3",
   // "/3/expected/value"); diagnostics, which may point anywhere, are located with a full scan.
   // The scan comes first, so that each claim of an array is read as soon as it is parsed, while
-  // its values are still in the cache; it stops on any text, and its positions are used only
-  // when the text is valid JSON (whose root is an array exactly when it starts with '[').
+  // its values are still in the cache; it ends on any text, and its positions are used only when
+  // the text is valid JSON. An array is told by its first character (after a byte order mark the
+  // scan records the start of the text only, whichever depth it is given).
   const std::size_t first = text.find_first_not_of(" \t\n\r");
   const bool array = first != std::string_view::npos && text[first] == '[';
   const JsonLocator locator(text, array ? 1 : 0, "expected");
