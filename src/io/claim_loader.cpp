@@ -3,15 +3,16 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <numeric>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -60,11 +61,14 @@ class Members {
   const std::vector<const std::string*>& unknown() const { return m_unknown; }
 
  private:
-  // Position of `key` in the table, or its size.
+  // Position of `key` in the table, or its size. Keys are short: compared a byte at a time.
   std::size_t index(std::string_view key) const {
     for (std::size_t i = 0; i < m_keys.size(); ++i) {
       const std::string& known = m_keys[i];
-      if (known.size() == key.size() && (key.empty() || known[0] == key[0]) && known == key) return i;
+      if (known.size() != key.size()) continue;
+      std::size_t same = 0;
+      while (same < key.size() && known[same] == key[same]) ++same;
+      if (same == key.size()) return i;
     }
     return m_keys.size();
   }
@@ -89,7 +93,7 @@ class ClaimReader {
   }
 
   // The members of `object` (at `pointer`); keys not in `allowed` are rejected, with "did you mean".
-  Members members(json& object, const std::string& pointer, const std::vector<std::string>& allowed) {
+  Members members(json& object, std::string_view pointer, const std::vector<std::string>& allowed) {
     Members found(object, allowed);
     for (const std::string* key : found.unknown()) {
       std::string hint;
@@ -98,7 +102,7 @@ class ClaimReader {
       } else {
         hint = "allowed keys here: " + join(allowed);
       }
-      error(pointer + "/" + pointer_token(*key), "unknown key \"" + *key + "\"", hint);
+      error(member(pointer, *key), "unknown key \"" + *key + "\"", hint);
     }
     return found;
   }
@@ -164,11 +168,11 @@ class ClaimReader {
     return std::nullopt;
   }
 
-  Claim read() {
-    Claim claim;
+  // Fills `claim`, a default one.
+  void read(Claim& claim) {
     if (!m_object.is_object()) {
       error("", std::string("a claim must be a JSON object, not ") + m_object.type_name());
-      return claim;
+      return;
     }
     // The key tables are built once: every claim is checked against them.
     static const std::vector<std::string> k_keys = {
@@ -188,7 +192,7 @@ class ClaimReader {
     read_source(fields, claim);
     if (fields.contains("derived")) {
       read_derived(fields, claim);
-      return claim;
+      return;
     }
     claim.tool = string_at(fields, "", "tool", true).value_or("");
     if (auto mode = string_at(fields, "", "mode", false)) {
@@ -226,7 +230,6 @@ class ClaimReader {
         claim.options = std::move(*options);
       }
     }
-    return claim;
   }
 
  private:
@@ -529,7 +532,7 @@ class ClaimReader {
 // from the file's text, or, for a number a for_each selector put there, from the value itself.
 std::optional<int> written_decimals(const Expected& expected, const json& object, const std::string& base,
                                     std::string_view text, const JsonLocator& locator) {
-  std::vector<const char*> keys;
+  std::array<const char*, 2> keys{};
   switch (expected.kind) {
     case Expected::Kind::value: keys = {"value"}; break;
     case Expected::Kind::range: keys = {"min", "max"}; break;
@@ -537,12 +540,17 @@ std::optional<int> written_decimals(const Expected& expected, const json& object
     case Expected::Kind::at_least: keys = {"at_least"}; break;
   }
   std::optional<int> finest;
+  std::string pointer = base + "/expected/";
+  const std::size_t stem = pointer.size();
   for (const char* key : keys) {
-    const std::size_t at = locator.value(base + "/expected/" + key).offset;
+    if (key == nullptr) break;
+    pointer.resize(stem);
+    pointer += key;
+    const std::size_t at = locator.value(pointer).offset;
     std::size_t end = at;
     while (end < text.size() && std::strchr("+-.0123456789eE", text[end]) != nullptr) ++end;
-    const std::string literal = end > at ? std::string(text.substr(at, end - at)) : object.at("expected").at(key).dump();
-    const auto decimals = decimals_of(literal);
+    const auto decimals =
+        end > at ? decimals_of(text.substr(at, end - at)) : decimals_of(object.at("expected").at(key).dump());
     if (decimals && (!finest || *decimals > *finest)) finest = decimals;
   }
   return finest;
@@ -576,41 +584,49 @@ bool read_claim_object(json& object, const std::string& base, std::string_view t
       result.diagnostics.add(std::move(d));
     }
   };
-  Diagnostics expand_problems;
-  // A claim without for_each is read where it is (most are: no copy).
-  const bool plain = !object.is_object() || !object.contains("for_each");
-  std::vector<Expansion> expansions =
-      plain ? std::vector<Expansion>(1) : expand_for_each(object, base, file, expand_problems);
-  report(expand_problems);
-  for (Expansion& expansion : expansions) {
+  // One claim, read in place at the end of `result`, and dropped again when it has problems;
+  // false when `result` is full.
+  auto read_one = [&](json& claim_object) {
     if (result.claims.size() >= k_max_claims) {
       result.diagnostics.add(file, base, "more than " + std::to_string(k_max_claims) + " claims in one audit");
       return false;
     }
-    json& claim_object = plain ? object : expansion.object;
     Diagnostics problems;
     ClaimReader reader(claim_object, base, problems, file);
-    Claim claim = reader.read();
+    Claim& claim = result.claims.emplace_back();
+    reader.read(claim);
     if (!reader.ok()) {
+      result.claims.pop_back();
       report(problems);
-      continue;
+      return true;
     }
     claim.expected.decimals = written_decimals(claim.expected, claim_object, base, text, locator);
     const TextPosition position = locator.value(base);
-    claim.location = ClaimLocation{file, base, position.line, position.column};
+    claim.location.file = file;
+    claim.location.pointer = base;
+    claim.location.line = position.line;
+    claim.location.column = position.column;
     if (validate && *validate) {
       Diagnostics adapter_diagnostics;
       (*validate)(claim, adapter_diagnostics);
       if (!adapter_diagnostics.empty()) {
+        result.claims.pop_back();
         for (auto& d : adapter_diagnostics.items()) {
           d.file = file;
           d.pointer = base + d.pointer;
         }
         report(adapter_diagnostics);
-        continue;
       }
     }
-    result.claims.push_back(std::move(claim));
+    return true;
+  };
+  // A claim without for_each is read where it is (most are: no copy).
+  if (!object.is_object() || !object.contains("for_each")) return read_one(object);
+  Diagnostics expand_problems;
+  std::vector<Expansion> expansions = expand_for_each(object, base, file, expand_problems);
+  report(expand_problems);
+  for (Expansion& expansion : expansions) {
+    if (!read_one(expansion.object)) return false;
   }
   return true;
 }
@@ -621,11 +637,14 @@ void parse_into(std::string_view text, const fs::path& file, LoadResult& result,
   // Only the claims' own positions and their expected values' are needed ("/3",
   // "/3/expected/value"); diagnostics, which may point anywhere, are located with a full scan.
   // The scan comes first, so that each claim of an array is read as soon as it is parsed, while
-  // its values are still in the cache; it stops on any text, and its positions are used only
-  // when the text is valid JSON (whose root is an array exactly when it starts with '[').
+  // its values are still in the cache; it ends on any text, and its positions are used only when
+  // the text is valid JSON. An array is told by its first character (after a byte order mark the
+  // scan records the start of the text only, whichever depth it is given).
   const std::size_t first = text.find_first_not_of(" \t\n\r");
   const bool array = first != std::string_view::npos && text[first] == '[';
   const JsonLocator locator(text, array ? 1 : 0, "expected");
+  // One claim an element, unless for_each (or the text is not JSON).
+  result.claims.reserve(result.claims.size() + std::min(locator.root_size(), k_max_claims));
   std::size_t elements = 0;
   bool full = false;
   bool reading = false;  // an error thrown while reading a claim is not the parser's
@@ -731,6 +750,35 @@ LoadResult parse_claim_text(std::string_view text, const fs::path& file) {
   return result;
 }
 
+namespace {
+
+// Ids are unique across the audit: reports, diffs and caches key on them. A repeated id is
+// reported with the place of its first use.
+void check_ids(LoadResult& result) {
+  // An open-addressing table of claim indices, at most half full: no allocation per id.
+  constexpr std::size_t k_empty = std::numeric_limits<std::size_t>::max();
+  const std::size_t size = std::bit_ceil(std::max<std::size_t>(16, 2 * result.claims.size()));
+  std::vector<std::size_t> slots(size, k_empty);
+  const std::hash<std::string_view> hash;
+  for (std::size_t i = 0; i < result.claims.size(); ++i) {
+    const Claim& claim = result.claims[i];
+    for (std::size_t slot = hash(claim.id) & (size - 1);; slot = (slot + 1) & (size - 1)) {
+      if (slots[slot] == k_empty) {
+        slots[slot] = i;
+        break;
+      }
+      if (result.claims[slots[slot]].id != claim.id) continue;
+      const auto& first = result.claims[slots[slot]].location;
+      result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
+                                        claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
+                                        "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
+      break;
+    }
+  }
+}
+
+}  // namespace
+
 LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
   // Files are read and checked in parallel, each into its own result; joined in file order.
   std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
@@ -776,6 +824,7 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
   std::size_t loaded = 0;
   for (const auto& one : per_file) loaded += one.claims.size();
   result.claims.reserve(std::min(loaded, k_max_claims));
+  bool any_derived = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.diagnostics.append(per_file[i].diagnostics);
     for (auto& claim : per_file[i].claims) {
@@ -784,29 +833,23 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
                                "more than " + std::to_string(k_max_claims) + " claims in one audit");
         break;
       }
+      any_derived = any_derived || claim.derived.has_value();
       result.claims.push_back(std::move(claim));
     }
   }
-  // Ids are unique across the audit: reports, diffs and caches key on them.
-  std::unordered_map<std::string_view, const Claim*> seen(result.claims.size());
-  for (auto& claim : result.claims) {
-    auto [it, inserted] = seen.emplace(claim.id, &claim);
-    if (!inserted) {
-      const auto& first = it->second->location;
-      result.diagnostics.add(Diagnostic{claim.location.file, claim.location.line, claim.location.column,
-                                        claim.location.pointer + "/id", "duplicate id \"" + claim.id + "\"",
-                                        "first used at " + first.file.string() + ":" + std::to_string(first.line), {}});
-    }
-  }
-  // The texts are kept to locate the findings about derived claims only.
-  if (std::none_of(result.claims.begin(), result.claims.end(), [](const Claim& c) { return c.derived.has_value(); })) {
-    texts.clear();
-  }
+  // What is left of the files' results, and their texts unless the findings about derived claims
+  // need them, is freed beside the checks below, which take about as long.
+  std::jthread release([&per_file, &texts, any_derived] {
+    std::vector<LoadResult>().swap(per_file);
+    if (!any_derived) std::vector<std::string>().swap(texts);
+  });
+  check_ids(result);
   // Derived claims refer to others: checked once every claim is known (when one failed to load,
   // its name would be reported missing for the wrong reason).
   if (result.diagnostics.empty()) {
     Diagnostics derived;
     check_derivations(result.claims, derived);
+    release.join();
     std::map<fs::path, JsonLocator> locators;
     for (auto& d : derived.items()) {
       auto it = locators.find(d.file);

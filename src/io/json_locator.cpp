@@ -1,5 +1,6 @@
 #include "io/json_locator.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace claimcheck {
@@ -30,6 +31,18 @@ constexpr std::array<bool, 256> k_structural = [] {
   return table;
 }();
 
+std::size_t count_newlines(std::string_view text) {
+  // Counted in blocks with a byte-wide sum, which the compiler turns into vector compares.
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size(); i += 255) {
+    const std::size_t end = std::min(text.size(), i + 255);
+    unsigned char block = 0;
+    for (std::size_t j = i; j < end; ++j) block = static_cast<unsigned char>(block + (text[j] == '\n'));
+    count += block;
+  }
+  return count;
+}
+
 // Strings are skipped whole (found with memchr), and lines are counted only up to the positions
 // recorded, which come in the order of the text. Text that cannot be JSON ends the scan
 // (a member without ':', elements without ',' between them, a value starting with punctuation),
@@ -37,8 +50,15 @@ constexpr std::array<bool, 256> k_structural = [] {
 class Scanner {
  public:
   Scanner(std::string_view text, std::unordered_map<std::string, TextPosition>& values,
-          std::unordered_map<std::string, TextPosition>& keys, int depth, std::string_view also)
-      : m_text(text), m_values(values), m_keys(keys), m_depth(depth), m_also(also) {}
+          std::unordered_map<std::string, TextPosition>& keys, std::size_t& root_size, int depth,
+          std::string_view also)
+      : m_text(text),
+        m_values(values),
+        m_keys(keys),
+        m_root_size(root_size),
+        m_depth(depth),
+        m_also(also),
+        m_record_keys(depth == std::numeric_limits<int>::max()) {}
 
   void run() {
     skip_space();
@@ -48,10 +68,9 @@ class Scanner {
  private:
   // The position of byte `offset`; positions are asked for in the order of the text.
   TextPosition position(std::size_t offset) {
-    int newlines = 0;
-    for (std::size_t i = m_counted; i < offset; ++i) newlines += m_text[i] == '\n' ? 1 : 0;
+    const std::size_t newlines = count_newlines(m_text.substr(m_counted, offset - m_counted));
     if (newlines > 0) {
-      m_line += newlines;
+      m_line += static_cast<int>(newlines);
       m_line_start = m_text.rfind('\n', offset - 1) + 1;
     }
     m_counted = offset;
@@ -168,6 +187,7 @@ class Scanner {
       ++m_pos;
       skip_space();
       while (m_pos < m_text.size() && m_text[m_pos] != '}') {
+        if (depth == 0) ++m_root_size;
         const std::size_t key_offset = m_pos;
         skip_string();
         // Most keys hold no escape: their text is the key.
@@ -183,7 +203,7 @@ class Scanner {
         std::string child;
         if (child_recorded) {
           child = pointer + "/" + pointer_token(key);
-          m_keys.emplace(child, position(key_offset));
+          if (m_record_keys) m_keys.emplace(child, position(key_offset));
         }
         skip_space();
         if (!at(':')) {
@@ -205,6 +225,7 @@ class Scanner {
       skip_space();
       int index = 0;
       while (m_pos < m_text.size() && m_text[m_pos] != ']') {
+        if (depth == 0) ++m_root_size;
         value(pointer + "/" + std::to_string(index), depth + 1, true, false);
         ++index;
         next_member(']');
@@ -218,8 +239,10 @@ class Scanner {
   std::string_view m_text;
   std::unordered_map<std::string, TextPosition>& m_values;
   std::unordered_map<std::string, TextPosition>& m_keys;
+  std::size_t& m_root_size;
   int m_depth;
   std::string_view m_also;
+  bool m_record_keys;  // only a full scan records keys
   std::size_t m_pos = 0;
   std::size_t m_counted = 0;     // lines are counted up to here
   std::size_t m_line_start = 0;  // of the line holding m_counted
@@ -229,7 +252,7 @@ class Scanner {
 }  // namespace
 
 JsonLocator::JsonLocator(std::string_view text, int depth, std::string_view also) : m_text(text) {
-  Scanner(text, m_values, m_keys, depth, also).run();
+  Scanner(text, m_values, m_keys, m_root_size, depth, also).run();
 }
 
 TextPosition JsonLocator::value(const std::string& pointer) const {

@@ -19,9 +19,9 @@ struct TextPosition {
 
 class JsonLocator {
  public:
-  // Scans `text`. With `depth`, only values and keys at most that deep are recorded ("" is
-  // depth 0, "/a" 1, "/a/b" 2), and the members of a member named `also` one level below that
-  // depth; a pointer not recorded is located at its nearest recorded ancestor. Large files of
+  // Scans `text`. With `depth`, only values at most that deep are recorded ("" is depth 0, "/a"
+  // 1, "/a/b" 2), and the members of a member named `also` one level below that depth, and no
+  // keys; a pointer not recorded is located at its nearest recorded ancestor. Large files of
   // claims need their claims' positions and their expected values only, which a shallow scan
   // gives without a map entry per value.
   // Positions mean something only for valid JSON. Any text is scanned in one pass, and a scan
@@ -39,8 +39,14 @@ class JsonLocator {
   // The text of line `line` (1-based), without its newline.
   std::string_view line_text(int line) const;
 
+  // The elements of the root array (or members of the root object) the scan went through: all
+  // of them when it records values below the root (depth 1 or more, or `also` for an object),
+  // else 0.
+  std::size_t root_size() const { return m_root_size; }
+
  private:
   std::string_view m_text;
+  std::size_t m_root_size = 0;
   std::unordered_map<std::string, TextPosition> m_values;
   std::unordered_map<std::string, TextPosition> m_keys;
 };

@@ -208,5 +208,53 @@ TEST(ClaimLoader, ADerivedClaimNamesItsOperands) {
             "                                            ^\n");
 }
 
+// Claims of an array are read while the file is parsed; a problem with the JSON further on is
+// then the only one reported, and no claim of the file is kept.
+TEST(ClaimLoader, AProblemWithTheJsonAfterSomeClaimsIsTheOnlyOneReported) {
+  std::string unknown_key(k_valid);
+  unknown_key.replace(unknown_key.find("\"tolerance\""), 11, "\"tolerence\"");
+  const std::string claims = "[\n" + std::string(k_valid) + ",\n" + unknown_key + ",\n";
+  const std::string deep = claims + "{\"id\": " + std::string(70, '[') + std::string(70, ']') + "}\n]";
+  LoadResult r = parse_claim_text(deep, "c.claim.json");
+  EXPECT_TRUE(r.claims.empty());
+  EXPECT_EQ(errors_of(deep), "claimcheck: error: c.claim.json:26:70: JSON nests deeper than 64 levels\n"
+                             "    {\"id\": " + std::string(70, '[') + std::string(70, ']') + "}\n" +
+                                 std::string(4 + 69, ' ') + "^\n");
+  const std::string repeated = claims + "{\"id\": \"a\", \"id\": \"b\"}\n]";
+  r = parse_claim_text(repeated, "c.claim.json");
+  EXPECT_TRUE(r.claims.empty());
+  EXPECT_EQ(errors_of(repeated), "claimcheck: error: c.claim.json:26:13: duplicate key \"id\"\n"
+                                 "    {\"id\": \"a\", \"id\": \"b\"}\n"
+                                 "                ^\n"
+                                 "  hint: a key may appear once per object; readers disagree on which value counts\n");
+  const std::string syntax = claims + "{\"id\" \"a\"}\n]";
+  r = parse_claim_text(syntax, "c.claim.json");
+  EXPECT_TRUE(r.claims.empty());
+  const std::string out = errors_of(syntax);
+  EXPECT_EQ(out.substr(0, out.find('\n')),
+            "claimcheck: error: c.claim.json:26:9: invalid JSON: syntax error while parsing object separator - "
+            "unexpected string literal; expected ':'");
+}
+
+TEST(ClaimLoader, AnArrayKeepsItsClaimsInOrderWithTheirProblems) {
+  std::string unknown_key(k_valid);
+  unknown_key.replace(unknown_key.find("\"tolerance\""), 11, "\"tolerence\"");
+  const std::string text = "[\n" + with(std::string(k_valid), "x-1", "x-0") + ",\n" + unknown_key + ",\n" +
+                           with(std::string(k_valid), "x-1", "x-2") + "\n]";
+  const LoadResult r = parse_claim_text(text, "c.claim.json");
+  ASSERT_EQ(r.claims.size(), 2u);
+  EXPECT_EQ(r.claims[0].id, "x-0");
+  EXPECT_EQ(r.claims[0].location, (ClaimLocation{"c.claim.json", "/0", 2, 1}));
+  EXPECT_EQ(r.claims[1].id, "x-2");
+  EXPECT_EQ(r.claims[1].location, (ClaimLocation{"c.claim.json", "/2", 26, 1}));
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics.items()[0].pointer, "/1/tolerence");
+  EXPECT_EQ(r.diagnostics.items()[0].line, 24);
+  EXPECT_EQ(r.diagnostics.items()[0].column, 3);
+  EXPECT_EQ(errors_of("[]"), "claimcheck: error: c.claim.json:1:1: the file holds an empty array; expected at least one claim\n"
+                             "    []\n"
+                             "    ^\n");
+}
+
 }  // namespace
 }  // namespace claimcheck
