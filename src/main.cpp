@@ -11,5 +11,5 @@ int main(int argc, char** argv) {
   // threshold as large blocks are freed and keep their pages, and each stage's lists would add to
   // the last's. A setting of the whole process, so it is made here.
   mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-  return claimcheck::run_cli(argc, argv, std::cout, std::cerr);
+  return claimcheck::run_cli(argc, argv, std::cout, std::cerr, claimcheck::AtEnd::leave_memory);
 }

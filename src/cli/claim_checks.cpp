@@ -194,7 +194,7 @@ void validate_with_adapter(const Claim& claim, Diagnostics& out) {
   out.append(found);
 }
 
-std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths) {
+std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths, const ClaimFileCache& cache) {
   std::vector<fs::path> roots(paths.begin(), paths.end());
   if (roots.empty()) roots.emplace_back("claims");
   Diagnostics diagnostics;
@@ -205,7 +205,7 @@ std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths) {
     diagnostics.add(roots.front(), "", "no claim files (*" + std::string(k_claim_suffix) + ") found under " + where,
                     "an audit that measures nothing is not a pass; name a claim file or a folder holding some");
   }
-  LoadResult loaded = load_claims(files, validate_with_adapter);
+  LoadResult loaded = load_claims(files, validate_with_adapter, cache);
   diagnostics.append(loaded.diagnostics);
   if (!diagnostics.empty()) throw InputError(std::move(diagnostics));
   return std::move(loaded.claims);

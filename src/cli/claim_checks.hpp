@@ -16,6 +16,7 @@
 #include "adapter/adapter.hpp"
 #include "core/claim.hpp"
 #include "core/diagnostics.hpp"
+#include "io/claim_loader.hpp"
 
 namespace claimcheck {
 
@@ -26,7 +27,7 @@ void validate_with_adapter(const Claim& claim, Diagnostics& out);
 
 // The claims of the files under `paths` (default claims/), loaded and validated. Throws
 // InputError with every problem, and when no claim file is found (measuring nothing is no pass).
-std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths);
+std::vector<Claim> load_claim_paths(const std::vector<std::string>& paths, const ClaimFileCache& cache = {});
 
 struct FileFindings {
   Diagnostics errors;   // a path outside the root, a missing file, an input the adapter refuses

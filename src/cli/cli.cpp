@@ -25,6 +25,8 @@
 #include "io/atomic_file.hpp"
 #include "io/claim_loader.hpp"
 #include "io/file_read.hpp"
+#include "io/result_cache.hpp"
+#include "provenance/environment.hpp"
 #include "provenance/git.hpp"
 #include "report/format.hpp"
 #include "report/formats.hpp"
@@ -103,6 +105,18 @@ std::vector<Claim> select_claims(std::vector<Claim> claims, const std::vector<st
 // Takes the locks of the output folders before any work, so that a concurrent audit is refused
 // at once; false (with the message printed) when another claimcheck holds one.
 bool lock_outputs(const OutputArgs& args, std::vector<std::unique_ptr<OutputLock>>& locks, std::ostream& err) {
+  // The two are written side by side: one file for both would hold whichever came last.
+  if (!args.record.empty() && !args.output.empty() && args.output != "-" && !is_special_output(args.output) &&
+      !is_special_output(args.record)) {
+    std::error_code ec;
+    const fs::path record = fs::weakly_canonical(fs::absolute(args.record), ec);
+    const fs::path output = ec ? fs::path() : fs::weakly_canonical(fs::absolute(args.output), ec);
+    if (!ec && record == output) {
+      err << "claimcheck: error: --record and --output name the same file (" << args.record
+          << "); the record and the report need a file each\n";
+      return false;
+    }
+  }
   for (const auto& output : {args.output, args.record}) {
     if (output.empty() || output == "-" || is_special_output(output)) continue;
     auto lock = std::make_unique<OutputLock>(output);
@@ -119,6 +133,14 @@ bool lock_outputs(const OutputArgs& args, std::vector<std::unique_ptr<OutputLock
   return true;
 }
 
+// An audit's results once written: freed, or left to the system when the process exits next (see
+// AtEnd); a pointer to them is kept, so they stay reachable.
+template <class T>
+void end_with(std::unique_ptr<T> results, AtEnd at_end) {
+  [[maybe_unused]] static T* volatile left = nullptr;
+  if (at_end == AtEnd::leave_memory) left = results.release();
+}
+
 // Writes the record and the report, prints the summary, and returns the exit status the policy
 // gives the record.
 int finish_results(const AuditRecord& record, const OutputArgs& args, const FailPolicy& policy, std::ostream& out,
@@ -129,18 +151,21 @@ int finish_results(const AuditRecord& record, const OutputArgs& args, const Fail
   if (record.summary.stale > 0) err << " (" << record.summary.stale << " stale)";
   err << "\n";
 
-  // The record is written on a thread of its own while the report is rendered.
+  // The record is written on a thread of its own while the report is rendered and written (they
+  // are different files: lock_outputs sees to it).
   std::future<void> recording;
   if (!args.record.empty()) {
     recording = std::async(std::launch::async, [&] { write_file_atomically(args.record, record_to_text(record)); });
   }
-  const std::string rendered = render(record, args.format, args.render);
-  if (recording.valid()) recording.get();
-  if (args.output.empty() || args.output == "-") {
-    out << rendered;
-  } else {
-    write_file_atomically(args.output, rendered);
+  {
+    const std::string rendered = render(record, args.format, args.render);
+    if (args.output.empty() || args.output == "-") {
+      out << rendered;
+    } else {
+      write_file_atomically(args.output, rendered);
+    }
   }
+  if (recording.valid()) recording.get();
   int status = k_exit_ok;
   if (failing > 0) {
     err << "claimcheck: " << failing << (failing == 1 ? " claim fails" : " claims fail") << " the policy (--fail-on "
@@ -168,7 +193,7 @@ std::string measuring_line(const AuditRecord& record) {
   return line;
 }
 
-int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err) {
+int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& err, AtEnd at_end) {
   FailPolicy policy;
   if (auto problem = parse_fail_policy(args.results.fail_on, policy); !problem.empty()) {
     err << "claimcheck: error: " << problem << "\n";
@@ -184,7 +209,20 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
     // A shard measures only part of the audit: the policy applies to the merged record.
     policy.nothing_measured = false;
   }
-  std::vector<Claim> claims = select_claims(load_claim_paths(args.paths), args.only);
+  // The root and the result cache come first: the cache also keeps the claim files as read.
+  const Root root = find_root(args.root, args.paths);
+  AuditSettings settings;
+  settings.root = root.path;
+  if (!args.no_cache) settings.cache = args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache);
+  // Cache entries are trusted as measurements: a folder a commit can write into (a pull request)
+  // could hold forged ones.
+  const bool forgeable = settings.cache && GitRepository(root.path).tracks_below(fs::absolute(*settings.cache));
+  if (forgeable) settings.cache.reset();
+  std::optional<ResultCache> loaded_cache;
+  if (settings.cache) loaded_cache.emplace(*settings.cache);
+  const ClaimFileCache claim_file_cache{loaded_cache ? &*loaded_cache : nullptr,
+                                        std::string(build_info::k_version) + " " + executable_build_id()};
+  std::vector<Claim> claims = select_claims(load_claim_paths(args.paths, claim_file_cache), args.only);
   if (claims.empty()) {
     err << "claimcheck: error: --only matches no claim id\n";
     return k_exit_input;
@@ -192,22 +230,16 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   std::vector<std::unique_ptr<OutputLock>> locks;
   if (!lock_outputs(args.results, locks, err)) return k_exit_input;
 
-  const Root root = find_root(args.root, args.paths);
   if (!root.note.empty()) err << root.note << "\n";
   if (!root.warning.empty()) err << root.warning << "\n";
-  AuditSettings settings;
-  settings.root = root.path;
   settings.jobs = args.jobs > 0 ? args.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   settings.policy.allow_commands = args.allow_commands;
   settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
-  if (!args.no_cache) settings.cache = args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache);
-  // Cache entries are trusted as measurements: a folder a commit can write into (a pull request)
-  // could hold forged ones.
-  if (settings.cache && GitRepository(root.path).tracks_below(fs::absolute(*settings.cache))) {
-    err << "claimcheck: warning: the result cache " << settings.cache->string()
+  if (forgeable) {
+    err << "claimcheck: warning: the result cache "
+        << (args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache)).string()
         << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
            "outside the tracked files)\n";
-    settings.cache.reset();
   }
   settings.shard = shard;
 
@@ -220,28 +252,34 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   } else {
     progress = std::make_unique<LineProgress>(err);
   }
-  const AuditRecord record = run_audit(std::move(claims), settings, *progress);
+  auto record = std::make_unique<const AuditRecord>(run_audit(std::move(claims), settings, *progress));
   progress.reset();
-  if (record.measuring.reused > 0 || record.shard) err << measuring_line(record) << "\n";
-  return finish_results(record, args.results, policy, out, err);
+  if (record->measuring.reused > 0 || record->shard) err << measuring_line(*record) << "\n";
+  const int status = finish_results(*record, args.results, policy, out, err);
+  end_with(std::move(record), at_end);
+  return status;
 }
 
 // Merge: the shards' records joined into the record of the whole audit, then written and judged
 // like an audit's.
-int run_merge_command(const MergeArgs& args, std::ostream& out, std::ostream& err) {
+int run_merge_command(const MergeArgs& args, std::ostream& out, std::ostream& err, AtEnd at_end) {
   FailPolicy policy;
   if (auto problem = parse_fail_policy(args.results.fail_on, policy); !problem.empty()) {
     err << "claimcheck: error: " << problem << "\n";
     return k_exit_input;
   }
-  std::vector<std::pair<fs::path, AuditRecord>> shards;
+  auto read = std::make_unique<std::vector<std::pair<fs::path, AuditRecord>>>();
+  auto& shards = *read;
   for (const auto& path : args.records) shards.emplace_back(path, read_record_file(path));
   std::vector<std::unique_ptr<OutputLock>> locks;
   if (!lock_outputs(args.results, locks, err)) return k_exit_input;
-  const AuditRecord record = merge_shards(shards);
+  auto record = std::make_unique<const AuditRecord>(merge_shards(shards));
   err << "claimcheck: merged " << shards.size() << (shards.size() == 1 ? " shard" : " shards") << ": "
-      << record.claims.size() << (record.claims.size() == 1 ? " claim" : " claims") << "\n";
-  return finish_results(record, args.results, policy, out, err);
+      << record->claims.size() << (record->claims.size() == 1 ? " claim" : " claims") << "\n";
+  const int status = finish_results(*record, args.results, policy, out, err);
+  end_with(std::move(record), at_end);
+  end_with(std::move(read), at_end);
+  return status;
 }
 
 // Lint: every check the audit makes before measuring, and those that read the claims' files
@@ -303,7 +341,7 @@ AuditRecord read_record_file(const std::string& path) {
   return record_from_json(*text, path);
 }
 
-int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, AtEnd at_end) {
   CLI::App app{"claimcheck: audits the numbers a research paper reports against the code and data behind them"};
   app.set_version_flag("--version", std::string("claimcheck ") + build_info::k_version);
   app.require_subcommand(1);
@@ -412,8 +450,8 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   }
 
   try {
-    if (*audit_cmd) return run_audit_command(audit, out, err);
-    if (*merge_cmd) return run_merge_command(merge, out, err);
+    if (*audit_cmd) return run_audit_command(audit, out, err, at_end);
+    if (*merge_cmd) return run_merge_command(merge, out, err, at_end);
     if (*lint_cmd) return run_lint_command(lint_paths, lint_root, err);
     if (*render_cmd) return run_render_command(render_path, render_format, render_options, render_output, out);
     if (*adapters_cmd) return run_adapters_command(adapters_tool, out);

@@ -18,7 +18,9 @@
 
 #include "core/derive.hpp"
 #include "core/printed_number.hpp"
+#include "io/claim_codec.hpp"
 #include "io/claim_expand.hpp"
+#include "io/digest.hpp"
 #include "io/extract.hpp"
 #include "io/file_read.hpp"
 #include "io/json_limits.hpp"
@@ -779,7 +781,11 @@ void check_ids(LoadResult& result) {
 
 }  // namespace
 
-LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate) {
+std::string claim_file_key(const ClaimFileCache& cache, const fs::path& file, std::string_view text) {
+  return Sha256().field(cache.build).field(file.native()).field(text).hex();
+}
+
+LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate, const ClaimFileCache& cache) {
   // Files are read and checked in parallel, each into its own result; joined in file order.
   std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
   std::vector<LoadResult> per_file(files.size());
@@ -811,7 +817,22 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
       }
       // A file that cannot be opened reads as empty (and so is reported as invalid JSON).
       texts[i] = read_file(file).value_or(std::string());
+      std::string key;
+      if (cache.cache) {
+        key = claim_file_key(cache, file, texts[i]);
+        if (auto entry = cache.cache->find_entry(k_claim_file_cache_folder, key)) {
+          if (auto claims = decode_claims(*entry)) {
+            per_file[i].claims = std::move(*claims);
+            continue;
+          }
+        }
+      }
       parse_into(texts[i], file, per_file[i], &validate);
+      // A cache that cannot be written only costs a parse next time.
+      if (cache.cache && per_file[i].diagnostics.empty()) {
+        std::string error;
+        cache.cache->store_entry(k_claim_file_cache_folder, key, encode_claims(per_file[i].claims), error);
+      }
     }
   };
   {

@@ -9,6 +9,7 @@
 
 #include "core/claim.hpp"
 #include "core/diagnostics.hpp"
+#include "io/result_cache.hpp"
 
 namespace claimcheck {
 
@@ -34,8 +35,25 @@ struct LoadResult {
   Diagnostics diagnostics;    // every problem, located
 };
 
+// Where load_claims keeps the claims it read from each claim file, so that a file read before
+// is not parsed and checked again: its entry is addressed by the SHA-256 of `build`, the file's
+// name as given and its whole text, so any change to one is a miss. Only files without problems
+// are kept. `build` names everything else the claims read depend on: claimcheck's version and
+// build (which fix the loader and the adapters' validation).
+struct ClaimFileCache {
+  const ResultCache* cache = nullptr;  // none: every file is parsed
+  std::string build;
+};
+
+// The key of a claim file's entry: the SHA-256 of the build, the file's name and its text.
+std::string claim_file_key(const ClaimFileCache& cache, const std::filesystem::path& file, std::string_view text);
+
+// The result cache's folder of claim files as read.
+inline constexpr std::string_view k_claim_file_cache_folder = "claims";
+
 // Parses and validates the files. Claims with problems are not returned; their problems are.
-LoadResult load_claims(const std::vector<std::filesystem::path>& files, const ClaimValidator& validate);
+LoadResult load_claims(const std::vector<std::filesystem::path>& files, const ClaimValidator& validate,
+                       const ClaimFileCache& cache = {});
 
 // Fills in line, column and source line of diagnostics that name a claim file and a JSON pointer
 // only (found after loading: file checks, cover), reading their files again.

@@ -177,4 +177,20 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
   return key;
 }
 
+std::optional<std::string> ResultCache::find_entry(std::string_view folder, const std::string& key) const {
+  const auto text = read_file(m_dir / folder / key.substr(0, 2) / key);
+  if (!text) return std::nullopt;
+  return unframe_cache_entry(*text);
+}
+
+void ResultCache::store_entry(std::string_view folder, const std::string& key, const std::string& payload,
+                              std::string& error) const {
+  try {
+    mark_folder();
+    write_file_atomically(m_dir / folder / key.substr(0, 2) / key, frame_cache_entry(payload), Durability::unflushed);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+}
+
 }  // namespace claimcheck

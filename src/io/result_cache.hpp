@@ -13,6 +13,7 @@
 // Layout of the cache folder:
 //   CACHEDIR.TAG, .gitignore    mark it as a cache: backup tools skip it, git ignores it
 //   <ab>/<claim key>            the entry of a claim key
+//   claims/<ab>/<file key>      the claims read from a claim file (see load_claims)
 // An entry is written to a temporary file and renamed into place, so an audit never reads half of
 // an entry another audit sharing the cache is writing (two audits storing the same claim at once
 // may each keep only their own measurement: a later miss, never a wrong hit). Each entry ends
@@ -22,6 +23,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace claimcheck {
@@ -63,6 +65,13 @@ class ResultCache {
   // misses: the problem is returned in `error`, never thrown.
   std::string store(const std::string& claim_key, const std::vector<FileHash>& files, const std::string& payload,
                     std::string& error) const;
+
+  // Entries of another kind, in a folder of their own, under a key the caller makes (64 hex
+  // digits: a digest of everything the payload depends on); framed and checked like the
+  // measurements' entries. The loader keeps the claims it read from each claim file in "claims/".
+  std::optional<std::string> find_entry(std::string_view folder, const std::string& key) const;
+  void store_entry(std::string_view folder, const std::string& key, const std::string& payload,
+                   std::string& error) const;
 
  private:
   std::filesystem::path entry_path(const std::string& claim_key) const;

@@ -78,6 +78,52 @@ TEST(AuditCommand, RecordRoundTripsThroughRender) {
   EXPECT_EQ(json.out, test::read_file(repo.dir.path() / "r.json"));
 }
 
+TEST(AuditCommand, TheRecordAndTheReportNeedAFileEach) {
+  Audited repo;
+  // The two are written at once: one file for both would hold either.
+  for (const auto& [record, report] : {std::pair{"out.json", "out.json"}, std::pair{"out.json", "./reports/../out.json"}}) {
+    const auto r = test::run({"audit", "--record", record, "-o", report}, repo.dir.path());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(r.err, std::string("claimcheck: error: --record and --output name the same file (") + record +
+                         "); the record and the report need a file each\n");
+    EXPECT_FALSE(fs::exists(repo.dir.path() / "out.json"));
+  }
+  fs::create_directories(repo.dir.path() / "reports");
+  const auto ok = test::run({"audit", "--record", "out.json", "-o", "reports/out.json"}, repo.dir.path());
+  EXPECT_EQ(ok.exit_code, 1) << ok.err;
+  EXPECT_TRUE(test::full_record(test::read_file(repo.dir.path() / "out.json")).contains("claims"));
+  EXPECT_NE(test::read_file(repo.dir.path() / "reports/out.json").find("## claimcheck: 3 claims"), std::string::npos);
+}
+
+// A second audit reads the claim files from the cache; the claims, and so the results, are the
+// same, and an edited claim file is read again.
+TEST(AuditCommand, ClaimFilesReadFromTheCacheGiveTheSameAudit) {
+  Audited repo;
+  const auto first = test::run({"audit", "--record", "r1.json", "-o", "r1.md"}, repo.dir.path());
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  std::size_t entries = 0;
+  for (const auto& e : fs::recursive_directory_iterator(repo.dir.path() / ".claimcheck/cache/claims")) {
+    entries += e.is_regular_file() ? 1 : 0;
+  }
+  EXPECT_EQ(entries, 3u);
+  const auto second = test::run({"audit", "--record", "r2.json", "-o", "r2.md"}, repo.dir.path());
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  nlohmann::json a = test::full_record(test::read_file(repo.dir.path() / "r1.json"));
+  nlohmann::json b = test::full_record(test::read_file(repo.dir.path() / "r2.json"));
+  ASSERT_EQ(a["claims"].size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    for (auto* c : {&a["claims"][i], &b["claims"][i]}) {
+      c->erase("duration_ms");
+      c->erase("cache");
+    }
+    EXPECT_EQ(a["claims"][i], b["claims"][i]);
+  }
+  repo.dir.write("claims/b.claim.json", claim("b", 2000));
+  const auto edited = test::run({"audit", "--only", "b"}, repo.dir.path());
+  EXPECT_EQ(edited.exit_code, 0) << edited.err;
+  EXPECT_NE(edited.err.find("verified   b  expected 2000 cycles"), std::string::npos) << edited.err;
+}
+
 TEST(AuditCommand, ResultsDoNotDependOnJobs) {
   Audited repo;
   for (int i = 0; i < 20; ++i) {

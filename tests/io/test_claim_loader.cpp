@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "io/claim_codec.hpp"
+#include "io/file_read.hpp"
+#include "support/support.hpp"
+
 namespace claimcheck {
 namespace {
 
@@ -254,6 +260,68 @@ TEST(ClaimLoader, AnArrayKeepsItsClaimsInOrderWithTheirProblems) {
   EXPECT_EQ(errors_of("[]"), "claimcheck: error: c.claim.json:1:1: the file holds an empty array; expected at least one claim\n"
                              "    []\n"
                              "    ^\n");
+}
+
+// The cache of claim files as read: a file read before comes from its entry; any change to the
+// file's text, its name or the build is a miss; a damaged entry is a miss and is written again.
+TEST(ClaimLoaderCache, AFileReadBeforeComesFromItsEntryAndAnyChangeIsAMiss) {
+  test::TempDir dir;
+  const std::filesystem::path file = dir.write("c.claim.json", std::string(k_valid));
+  const ResultCache store(dir.path() / "cache");
+  const ClaimFileCache cache{&store, "build 1"};
+  const LoadResult first = load_claims({file}, nullptr, cache);
+  ASSERT_TRUE(first.diagnostics.empty());
+  ASSERT_EQ(first.claims.size(), 1u);
+  const std::string key = claim_file_key(cache, file, k_valid);
+  const auto entry = store.find_entry(k_claim_file_cache_folder, key);
+  ASSERT_TRUE(entry.has_value());
+  EXPECT_EQ(decode_claims(*entry), first.claims);
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "cache" / "CACHEDIR.TAG"));
+
+  // An entry that says something else proves the second load reads it, not the file.
+  std::vector<Claim> altered = first.claims;
+  altered[0].title = "from the cache";
+  std::string error;
+  store.store_entry(k_claim_file_cache_folder, key, encode_claims(altered), error);
+  ASSERT_EQ(error, "");
+  EXPECT_EQ(load_claims({file}, nullptr, cache).claims[0].title, "from the cache");
+  // Another build, or no cache, parses the file.
+  EXPECT_EQ(load_claims({file}, nullptr, ClaimFileCache{&store, "build 2"}).claims[0].title, "T");
+  EXPECT_EQ(load_claims({file}, nullptr).claims[0].title, "T");
+  // A changed text is another key.
+  std::string edited(k_valid);
+  edited.replace(edited.find("\"T\""), 3, "\"U\"");
+  dir.write("c.claim.json", edited);
+  EXPECT_EQ(load_claims({file}, nullptr, cache).claims[0].title, "U");
+  dir.write("c.claim.json", std::string(k_valid));
+  EXPECT_EQ(load_claims({file}, nullptr, cache).claims[0].title, "from the cache");
+
+  // A damaged entry (one byte changed, or cut short) is ignored, and replaced by the file's claims.
+  const std::filesystem::path path = dir.path() / "cache" / "claims" / key.substr(0, 2) / key;
+  std::string bytes = *read_file(path);
+  bytes[bytes.size() / 2] ^= 1;
+  std::filesystem::remove(path);
+  { std::ofstream(path, std::ios::binary) << bytes; }
+  EXPECT_EQ(load_claims({file}, nullptr, cache).claims, first.claims);
+  EXPECT_EQ(decode_claims(*store.find_entry(k_claim_file_cache_folder, key)), first.claims);
+  { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3); }
+  EXPECT_EQ(load_claims({file}, nullptr, cache).claims, first.claims);
+}
+
+TEST(ClaimLoaderCache, AFileWithProblemsIsNotKeptAndReportsThemEachTime) {
+  test::TempDir dir;
+  std::string text(k_valid);
+  text.replace(text.find("\"tolerance\""), 11, "\"tolerence\"");
+  const std::filesystem::path file = dir.write("c.claim.json", text);
+  const ResultCache store(dir.path() / "cache");
+  const ClaimFileCache cache{&store, "build 1"};
+  for (int i = 0; i < 2; ++i) {
+    const LoadResult r = load_claims({file}, nullptr, cache);
+    EXPECT_TRUE(r.claims.empty());
+    ASSERT_EQ(r.diagnostics.items().size(), 1u);
+    EXPECT_EQ(r.diagnostics.items()[0].pointer, "/tolerence");
+  }
+  EXPECT_FALSE(store.find_entry(k_claim_file_cache_folder, claim_file_key(cache, file, text)).has_value());
 }
 
 }  // namespace
