@@ -1,6 +1,7 @@
 #include "cli/pipeline.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -266,9 +267,22 @@ void measure_all(const std::vector<Claim>& claims, const std::vector<Planned>& p
       observer.measured(claims[plan[f].claim], *m.outcome);
     }
   };
-  parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
+  // Leaders, the costliest first (the Timeloop mapper's searches): a long one started last would
+  // leave the other threads idle while it runs. The rest keep their order (those the cache gave
+  // last); results do not depend on it.
+  std::vector<std::size_t> order;
+  std::vector<double> cost;
+  for (std::size_t k = 0; k < plan.size(); ++k) {
     const Planned& p = plan[k];
-    if (!p.leader) return;
+    if (!p.leader) continue;
+    order.push_back(k);
+    cost.push_back(measured[p.claim] ? 0.0 : p.adapter ? p.adapter->expected_cost(claims[p.claim]) : 1.0);
+  }
+  std::vector<std::size_t> by_cost(order.size());
+  std::iota(by_cost.begin(), by_cost.end(), std::size_t{0});
+  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  parallel_for(by_cost.size(), settings.jobs, [&](std::size_t n) {
+    const Planned& p = plan[order[by_cost[n]]];
     if (!measured[p.claim]) {
       measured[p.claim] = measure_one(claims[p.claim], p, sandbox, settings.policy, memo, observer);
       if (p.cacheable && settings.cache) measured[p.claim]->cache.status = CacheStatus::miss;
