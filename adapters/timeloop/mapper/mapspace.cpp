@@ -271,20 +271,30 @@ PrunedSpace Mapspace::make_space(Uint128 factorization, bool prune) const {
 }
 
 std::optional<Mapping> Mapspace::construct(const PrunedSpace& sp, const PointId& id, ConstructionFailure* why) const {
+  Mapping m;
+  if (!construct_into(sp, id, m, why)) return std::nullopt;
+  return m;
+}
+
+bool Mapspace::construct_into(const PrunedSpace& sp, const PointId& id, Mapping& m, ConstructionFailure* why) const {
   const std::size_t num_dims = m_problem->shape.dimensions.size();
   const std::size_t num_ds = m_problem->shape.data_spaces.size();
   const std::size_t levels = m_layout.size();
   const auto& arch = *m_arch;
 
-  // Per tiling level: loop order (innermost first) and, for spatial levels, the split.
-  std::vector<std::vector<int>> order(levels);
+  // Per tiling level: loop order (innermost first) and, for spatial levels, the split. The
+  // scratch lists are the thread's own, kept from call to call.
+  thread_local std::vector<std::vector<int>> order;
+  thread_local std::vector<std::uint32_t> split;
+  thread_local std::vector<int> infix;
+  order.resize(levels);
+  split.assign(levels, 0);
   Uint128 perm = id.permutation;
   Uint128 spatial = id.spatial;
-  std::vector<std::uint32_t> split(levels, 0);
   for (std::size_t l = 0; l < levels; ++l) {
     order[l] = sp.prefix[l];
     if (!sp.infix[l].empty()) {
-      std::vector<int> infix = sp.infix[l];
+      infix = sp.infix[l];
       permute(infix, static_cast<std::uint64_t>(perm % sp.permutation_sizes[l]));
       perm /= sp.permutation_sizes[l];
       order[l].insert(order[l].end(), infix.begin(), infix.end());
@@ -319,7 +329,7 @@ std::optional<Mapping> Mapspace::construct(const PrunedSpace& sp, const PointId&
     }
     if (!reason.empty()) {
       if (why) *why = {arch.storage[s].name, reason};
-      return std::nullopt;
+      return false;
     }
     utilization *= static_cast<double>(x) * static_cast<double>(y) /
                    static_cast<double>(m_layout.fanout_x[s] * m_layout.fanout_y[s]);
@@ -330,10 +340,10 @@ std::optional<Mapping> Mapspace::construct(const PrunedSpace& sp, const PointId&
       r << "parallelism " << utilization << " is less than constrained min-parallelism " << m_constraints.min_parallelism;
       *why = {arch.arithmetic.name, r.str()};
     }
-    return std::nullopt;
+    return false;
   }
 
-  Mapping m;
+  // Every field of every level is set: `m` may hold another mapping's values.
   m.levels.resize(arch.storage.size());
   for (std::size_t s = 0; s < arch.storage.size(); ++s) {
     LevelMapping& lm = m.levels[s];
@@ -348,20 +358,25 @@ std::optional<Mapping> Mapspace::construct(const PrunedSpace& sp, const PointId&
       lm.spatial_permutation = order[sl];
       lm.split = split[sl];
     } else {
-      for (std::size_t d = 0; d < num_dims; ++d) lm.spatial_permutation.push_back(static_cast<int>(d));
+      lm.spatial_permutation.resize(num_dims);
+      for (std::size_t d = 0; d < num_dims; ++d) lm.spatial_permutation[d] = static_cast<int>(d);
       lm.split = num_dims;
     }
     lm.keep.resize(num_ds);
     for (std::size_t p = 0; p < num_ds; ++p) lm.keep[p] = ((m_bypass[id.bypass][p] >> s) & 1U) != 0;
-    auto flags = [&](const std::map<unsigned, std::vector<bool>>& table) {
+    auto set_flags = [&](std::vector<bool>& flags, const std::map<unsigned, std::vector<bool>>& table) {
       auto it = table.find(static_cast<unsigned>(s));
-      return it == table.end() ? std::vector<bool>(num_ds, false) : it->second;
+      if (it == table.end()) {
+        flags.assign(num_ds, false);
+      } else {
+        flags = it->second;
+      }
     };
-    lm.no_multicast = flags(m_constraints.no_multicast);
-    lm.no_link_transfer = flags(m_constraints.no_link_transfer);
-    lm.no_temporal_reuse = flags(m_constraints.no_temporal_reuse);
+    set_flags(lm.no_multicast, m_constraints.no_multicast);
+    set_flags(lm.no_link_transfer, m_constraints.no_link_transfer);
+    set_flags(lm.no_temporal_reuse, m_constraints.no_temporal_reuse);
   }
-  return m;
+  return true;
 }
 
 }  // namespace claimcheck::timeloop::mapper

@@ -96,6 +96,9 @@ class Mapspace {
   // Builds the mapping of a point; nullopt with `why` when a spatial level's fanout is exceeded or
   // the parallelism is below the constraint (the real mapper's construction failures).
   std::optional<Mapping> construct(const PrunedSpace& space, const PointId& id, ConstructionFailure* why) const;
+  // The same, built into `out` (whose vectors' buffers are reused; a search builds hundreds of
+  // thousands of mappings); false with `why` on a construction failure (`out` is then unspecified).
+  bool construct_into(const PrunedSpace& space, const PointId& id, Mapping& out, ConstructionFailure* why) const;
 
  private:
   PrunedSpace make_space(Uint128 factorization, bool prune) const;

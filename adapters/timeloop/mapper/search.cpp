@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <span>
 #include <thread>
 
 namespace claimcheck::timeloop::mapper {
@@ -17,7 +18,7 @@ struct Candidate {
   Status status = Status::ok;
   std::uint64_t if_cycles = 0;        // compute cycles of its factorization
   bool first_of_factorization = false;
-  std::optional<Mapping> mapping;     // when status is ok
+  std::optional<Mapping> mapping;     // read only when status is ok
   std::optional<Result> result;       // after evaluation
   std::string unsupported;            // the model stopped at a limit
 };
@@ -75,19 +76,20 @@ class Walker {
         if (!advance_factorization()) return false;
         continue;
       }
-      c = Candidate{};
+      // `c` is reset field by field: its mapping's buffers are reused (see Mapspace::construct_into).
       c.id = {m_space_now.factorization, m_perm, m_spatial, m_bypass};
+      c.status = Status::ok;
       c.if_cycles = m_if_cycles;
       c.first_of_factorization = m_fresh;
+      c.result.reset();
+      c.unsupported.clear();
       m_fresh = false;
       ConstructionFailure why;
-      auto mapping = m_space.construct(m_space_now, c.id, &why);
-      if (!mapping) {
+      if (!c.mapping) c.mapping.emplace();
+      if (!m_space.construct_into(m_space_now, c.id, *c.mapping, &why)) {
         c.status = Status::construction_failure;
-      } else if (precheck_capacity(m_base, *mapping)) {
+      } else if (precheck_capacity(m_base, *c.mapping)) {
         c.status = Status::capacity_failure;
-      } else {
-        c.mapping = std::move(mapping);
       }
       report(c.status);
       return true;
@@ -234,7 +236,7 @@ class Walker {
 
 // Evaluates the batch's fitting candidates in parallel. Consecutive candidates that differ only in
 // what the levels keep share one loop nest, analysed once (by one thread).
-void evaluate_batch(const Spec& base, std::vector<Candidate>& batch, unsigned threads, SearchStats& stats) {
+void evaluate_batch(const Spec& base, std::span<Candidate> batch, unsigned threads, SearchStats& stats) {
   std::vector<std::pair<std::size_t, std::size_t>> groups;  // [first, last) of candidates to evaluate
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].status != Status::ok) continue;
@@ -401,21 +403,25 @@ SearchResult run_search(const Spec& base, const Mapspace& space, const MapperSet
   std::optional<PointId> previous;
   bool skipping_factorization = false;  // the consumer's own bound pruning of the current factorization
   bool finished = false;
-  std::vector<Candidate> batch;
+  // Kept from batch to batch: a candidate's mapping is built into the buffers of the one before it
+  // in that place (a search builds hundreds of thousands).
+  std::vector<Candidate> kept;
   while (!finished) {
     // Gather a batch: up to options.batch mappings to evaluate, invalid ones in between.
-    batch.clear();
+    std::size_t used = 0;
     std::size_t pending = 0;
-    Candidate c;
     bool exhausted = false;
-    while (pending < options.batch && batch.size() < 65536) {
+    while (pending < options.batch && used < 65536) {
+      if (used == kept.size()) kept.emplace_back();
+      Candidate& c = kept[used];
       if (!walker.next(c)) {
         exhausted = true;
         break;
       }
       if (c.status == Status::ok) ++pending;
-      batch.push_back(std::move(c));
+      ++used;
     }
+    const std::span<Candidate> batch(kept.data(), used);
     evaluate_batch(base, batch, settings.num_threads, st);
 
     // Consume in order, as one thread of the real mapper would.
