@@ -101,18 +101,25 @@ std::optional<std::vector<Variant>> decode(std::string_view body) {
 }  // namespace
 
 std::string frame_cache_entry(const std::string& payload) {
-  const std::string body = std::string(k_magic) + payload;
-  return body + std::string(k_checksum) + sha256_hex(body) + "\n";
+  std::string entry;
+  entry.reserve(k_magic.size() + payload.size() + k_checksum.size() + k_hex_digits + 1);
+  entry.append(k_magic).append(payload);
+  const std::string digest = sha256_hex(entry);
+  entry.append(k_checksum).append(digest).push_back('\n');
+  return entry;
 }
 
-std::optional<std::string> unframe_cache_entry(const std::string& entry) {
+// The payload is cut out of the entry in place: claim-file entries run to megabytes.
+std::optional<std::string> unframe_cache_entry(std::string entry) {
   const std::size_t trailer = k_checksum.size() + k_hex_digits + 1;
   if (entry.size() < k_magic.size() + trailer || entry.compare(0, k_magic.size(), k_magic) != 0) return std::nullopt;
   const std::size_t body_size = entry.size() - trailer;
   if (entry.compare(body_size, k_checksum.size(), k_checksum) != 0 || entry.back() != '\n') return std::nullopt;
   const std::string_view body(entry.data(), body_size);
   if (entry.compare(body_size + k_checksum.size(), k_hex_digits, sha256_hex(body)) != 0) return std::nullopt;
-  return entry.substr(k_magic.size(), body_size - k_magic.size());
+  entry.resize(body_size);
+  entry.erase(0, k_magic.size());
+  return entry;
 }
 
 ResultCache::ResultCache(fs::path dir) : m_dir(std::move(dir)) {}
@@ -128,9 +135,9 @@ fs::path ResultCache::entry_path(const std::string& claim_key) const { return m_
 
 std::optional<CachedResult> ResultCache::find(
     const std::string& claim_key, const std::function<std::optional<std::string>(const std::string&)>& hash_of) const {
-  const auto text = read_file(entry_path(claim_key));
+  auto text = read_file(entry_path(claim_key));
   if (!text) return std::nullopt;
-  const auto body = unframe_cache_entry(*text);
+  const auto body = unframe_cache_entry(std::move(*text));
   if (!body) return std::nullopt;
   const auto variants = decode(*body);
   if (!variants) return std::nullopt;
@@ -165,7 +172,7 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
     const fs::path path = entry_path(claim_key);
     std::vector<Variant> variants;
     if (const auto text = read_file(path)) {
-      if (const auto body = unframe_cache_entry(*text)) variants = decode(*body).value_or(std::vector<Variant>{});
+      if (const auto body = unframe_cache_entry(std::move(*text))) variants = decode(*body).value_or(std::vector<Variant>{});
     }
     std::erase_if(variants, [&](const Variant& v) { return v.files == files; });
     variants.insert(variants.begin(), Variant{files, payload});
@@ -178,9 +185,9 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
 }
 
 std::optional<std::string> ResultCache::find_entry(std::string_view folder, const std::string& key) const {
-  const auto text = read_file(m_dir / folder / key.substr(0, 2) / key);
+  auto text = read_file(m_dir / folder / key.substr(0, 2) / key);
   if (!text) return std::nullopt;
-  return unframe_cache_entry(*text);
+  return unframe_cache_entry(std::move(*text));
 }
 
 void ResultCache::store_entry(std::string_view folder, const std::string& key, const std::string& payload,

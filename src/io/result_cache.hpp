@@ -84,6 +84,6 @@ class ResultCache {
 std::string frame_cache_entry(const std::string& payload);
 
 // The payload of a framed entry; nullopt when the frame or its checksum is wrong.
-std::optional<std::string> unframe_cache_entry(const std::string& entry);
+std::optional<std::string> unframe_cache_entry(std::string entry);
 
 }  // namespace claimcheck
