@@ -213,11 +213,11 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   const Root root = find_root(args.root, args.paths);
   AuditSettings settings;
   settings.root = root.path;
-  if (!args.no_cache) settings.cache = args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache);
+  const fs::path cache_dir = args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache);
   // Cache entries are trusted as measurements: a folder a commit can write into (a pull request)
   // could hold forged ones.
-  const bool forgeable = settings.cache && GitRepository(root.path).tracks_below(fs::absolute(*settings.cache));
-  if (forgeable) settings.cache.reset();
+  const bool forgeable = !args.no_cache && GitRepository(root.path).tracks_below(fs::absolute(cache_dir));
+  if (!args.no_cache && !forgeable) settings.cache = cache_dir;
   std::optional<ResultCache> loaded_cache;
   if (settings.cache) loaded_cache.emplace(*settings.cache);
   const ClaimFileCache claim_file_cache{loaded_cache ? &*loaded_cache : nullptr,
@@ -236,9 +236,7 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   settings.policy.allow_commands = args.allow_commands;
   settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
   if (forgeable) {
-    err << "claimcheck: warning: the result cache "
-        << (args.cache.empty() ? root.path / k_default_cache : fs::path(args.cache)).string()
-        << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
+    err << "claimcheck: warning: the result cache " << cache_dir.string() << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
            "outside the tracked files)\n";
   }
   settings.shard = shard;

@@ -1,7 +1,6 @@
 #include "cli/pipeline.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -270,19 +269,17 @@ void measure_all(const std::vector<Claim>& claims, const std::vector<Planned>& p
   // Leaders, the costliest first (the Timeloop mapper's searches): a long one started last would
   // leave the other threads idle while it runs. The rest keep their order (those the cache gave
   // last); results do not depend on it.
-  std::vector<std::size_t> order;
-  std::vector<double> cost;
+  std::vector<std::size_t> order;  // plan entries of the leaders
+  std::vector<double> cost(plan.size(), 0.0);
   for (std::size_t k = 0; k < plan.size(); ++k) {
     const Planned& p = plan[k];
     if (!p.leader) continue;
     order.push_back(k);
-    cost.push_back(measured[p.claim] ? 0.0 : p.adapter ? p.adapter->expected_cost(claims[p.claim]) : 1.0);
+    if (!measured[p.claim]) cost[k] = p.adapter ? p.adapter->expected_cost(claims[p.claim]) : 1.0;
   }
-  std::vector<std::size_t> by_cost(order.size());
-  std::iota(by_cost.begin(), by_cost.end(), std::size_t{0});
-  std::stable_sort(by_cost.begin(), by_cost.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
-  parallel_for(by_cost.size(), settings.jobs, [&](std::size_t n) {
-    const Planned& p = plan[order[by_cost[n]]];
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  parallel_for(order.size(), settings.jobs, [&](std::size_t n) {
+    const Planned& p = plan[order[n]];
     if (!measured[p.claim]) {
       measured[p.claim] = measure_one(claims[p.claim], p, sandbox, settings.policy, memo, observer);
       if (p.cacheable && settings.cache) measured[p.claim]->cache.status = CacheStatus::miss;
@@ -631,17 +628,21 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
   });
   // Judge: each measured claim against its expected value.
   std::vector<ClaimResult> results(claims.size());
-  // Leaders first: the claims sharing a leader's outcome share its details.
-  std::vector<const ClaimResult*> sharing(plan.size(), nullptr);
-  for (const Planned& p : plan) {
-    for (std::size_t f : p.sharing) {
-      if (measured[plan[f].claim]->outcome == measured[p.claim]->outcome) sharing[f] = &results[p.claim];
+  // The plan entry of the leader whose outcome a claim shares (npos: none); such a claim shares
+  // the leader's details and evidence. Leaders are judged first.
+  constexpr std::size_t k_none = std::numeric_limits<std::size_t>::max();
+  std::vector<std::size_t> shares_with(plan.size(), k_none);
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    for (std::size_t f : plan[k].sharing) {
+      if (measured[plan[f].claim]->outcome == measured[plan[k].claim]->outcome) shares_with[f] = k;
     }
   }
   for (const bool leaders : {true, false}) {
     parallel_for(plan.size(), settings.jobs, [&](std::size_t k) {
       const Planned& p = plan[k];
-      if (p.leader == leaders) results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files, sharing[k]);
+      if (p.leader != leaders) return;
+      const ClaimResult* sharing = shares_with[k] == k_none ? nullptr : &results[plan[shares_with[k]].claim];
+      results[p.claim] = judge_one(claims[p.claim], *measured[p.claim], claim_files, sharing);
     });
   }
   // Provenance: the git state of the repository and of every measured claim's evidence.
@@ -660,9 +661,7 @@ AuditRecord run_audit(std::vector<Claim> listed, const AuditSettings& settings, 
     if (plan[k].leader) list_evidence(k);
   });
   for (std::size_t k = 0; k < plan.size(); ++k) {
-    for (std::size_t f : plan[k].sharing) {
-      if (measured[plan[f].claim]->outcome == measured[plan[k].claim]->outcome) evidence[f] = evidence[k];
-    }
+    if (shares_with[k] != k_none) evidence[k] = evidence[shares_with[k]];
   }
   parallel_for(plan.size(), settings.jobs, list_evidence);
   // Each distinct list once: its files are looked up together, and the claims holding it share
