@@ -3,8 +3,10 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "io/huge_pages.hpp"
 
 int main(int argc, char** argv) {
+  claimcheck::use_huge_pages(argv);  // may start the program again, once (io/huge_pages.hpp)
   // Memory: an audit (or a merge) of thousands of claims holds lists of megabytes (claims,
   // results, records, the report's parts) for a stage or two each. Blocks of 256 KiB and more are
   // mapped on their own and returned to the system when freed; glibc would otherwise raise that
