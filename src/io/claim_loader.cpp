@@ -787,7 +787,7 @@ std::string claim_file_key(const ClaimFileCache& cache, const fs::path& file, st
 
 LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator& validate, const ClaimFileCache& cache) {
   // Files are read and checked in parallel, each into its own result; joined in file order.
-  std::vector<std::string> texts(files.size());  // kept to locate the cross-claim checks' findings
+  std::vector<std::string> texts(files.size());  // of files with derived claims, to locate findings about them
   std::vector<LoadResult> per_file(files.size());
   std::vector<std::uintmax_t> sizes(files.size());
   std::vector<std::error_code> size_errors(files.size());
@@ -801,6 +801,9 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
   });
   std::atomic<std::size_t> next{0};
   auto worker = [&] {
+    // This thread's file text and cache entry, their memory reused from file to file.
+    std::string text;
+    std::string entry;
     for (std::size_t n = next++; n < files.size(); n = next++) {
       const std::size_t i = order[n];
       const fs::path& file = files[i];
@@ -816,22 +819,30 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
         continue;
       }
       // A file that cannot be opened reads as empty (and so is reported as invalid JSON).
-      texts[i] = read_file(file).value_or(std::string());
+      read_file_into(file, text);
       std::string key;
+      bool cached = false;
       if (cache.cache) {
-        key = claim_file_key(cache, file, texts[i]);
-        if (auto entry = cache.cache->find_entry(k_claim_file_cache_folder, key)) {
-          if (auto claims = decode_claims(*entry)) {
+        key = claim_file_key(cache, file, text);
+        if (const auto payload = cache.cache->find_entry(k_claim_file_cache_folder, key, entry)) {
+          if (auto claims = decode_claims(*payload)) {
             per_file[i].claims = std::move(*claims);
-            continue;
+            cached = true;
           }
         }
       }
-      parse_into(texts[i], file, per_file[i], &validate);
-      // A cache that cannot be written only costs a parse next time.
-      if (cache.cache && per_file[i].diagnostics.empty()) {
-        std::string error;
-        cache.cache->store_entry(k_claim_file_cache_folder, key, encode_claims(per_file[i].claims), error);
+      if (!cached) {
+        parse_into(text, file, per_file[i], &validate);
+        // A cache that cannot be written only costs a parse next time.
+        if (cache.cache && per_file[i].diagnostics.empty()) {
+          std::string error;
+          cache.cache->store_entry(k_claim_file_cache_folder, key, encode_claims(per_file[i].claims), error);
+        }
+      }
+      // The findings about derived claims, made once every file is read, are located in the text.
+      const auto& claims = per_file[i].claims;
+      if (std::any_of(claims.begin(), claims.end(), [](const Claim& c) { return c.derived.has_value(); })) {
+        texts[i] = text;
       }
     }
   };

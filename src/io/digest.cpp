@@ -57,6 +57,13 @@ void append_field(std::string& out, std::string_view field) {
 
 Sha256& Sha256::field(std::string_view field) {
   State& state = *m_state;
+  if (field.size() >= k_pending_bytes) {  // a whole file: hashed where it is, not copied first
+    state.pending += std::to_string(field.size());
+    state.pending += ':';
+    state.flush();
+    EVP_DigestUpdate(state.context, field.data(), field.size());
+    return *this;
+  }
   append_field(state.pending, field);
   if (state.pending.size() >= k_pending_bytes) state.flush();
   return *this;

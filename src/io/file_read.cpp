@@ -9,13 +9,22 @@
 namespace claimcheck {
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
+  std::string out;
+  if (!read_file_into(path, out)) return std::nullopt;
+  return out;
+}
+
+bool read_file_into(const std::filesystem::path& path, std::string& out) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
+  if (fd < 0) {
+    out.clear();
+    return false;
+  }
   struct stat st {};
   // A regular file's size is known: one allocation. Anything else, or a file that grew since,
   // is read on in blocks until its end.
   const std::size_t expected = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 0;
-  std::string out(expected, '\0');
+  out.resize(expected);  // what `out` held is read over, not cleared first
   std::size_t got = 0;
   bool failed = false;
   while (got < out.size()) {
@@ -36,7 +45,7 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     }
   }
   ::close(fd);
-  return out;
+  return true;
 }
 
 }  // namespace claimcheck

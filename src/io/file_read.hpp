@@ -13,4 +13,8 @@ namespace claimcheck {
 // part way gives the bytes read until then (as a stream would).
 std::optional<std::string> read_file(const std::filesystem::path& path);
 
+// The same into `out`, whose memory is reused: a loop reading many files into one string touches
+// fresh pages only for the largest. False (and `out` empty) when the file cannot be opened.
+bool read_file_into(const std::filesystem::path& path, std::string& out);
+
 }  // namespace claimcheck

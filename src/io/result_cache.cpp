@@ -109,15 +109,22 @@ std::string frame_cache_entry(const std::string& payload) {
   return entry;
 }
 
+std::optional<std::string_view> cache_entry_payload(std::string_view entry) {
+  const std::size_t trailer = k_checksum.size() + k_hex_digits + 1;
+  if (entry.size() < k_magic.size() + trailer || entry.substr(0, k_magic.size()) != k_magic) return std::nullopt;
+  const std::size_t body_size = entry.size() - trailer;
+  if (entry.substr(body_size, k_checksum.size()) != k_checksum || entry.back() != '\n') return std::nullopt;
+  const std::string_view body = entry.substr(0, body_size);
+  if (entry.substr(body_size + k_checksum.size(), k_hex_digits) != sha256_hex(body)) return std::nullopt;
+  return body.substr(k_magic.size());
+}
+
 // The payload is cut out of the entry in place: claim-file entries run to megabytes.
 std::optional<std::string> unframe_cache_entry(std::string entry) {
-  const std::size_t trailer = k_checksum.size() + k_hex_digits + 1;
-  if (entry.size() < k_magic.size() + trailer || entry.compare(0, k_magic.size(), k_magic) != 0) return std::nullopt;
-  const std::size_t body_size = entry.size() - trailer;
-  if (entry.compare(body_size, k_checksum.size(), k_checksum) != 0 || entry.back() != '\n') return std::nullopt;
-  const std::string_view body(entry.data(), body_size);
-  if (entry.compare(body_size + k_checksum.size(), k_hex_digits, sha256_hex(body)) != 0) return std::nullopt;
-  entry.resize(body_size);
+  const auto payload = cache_entry_payload(entry);
+  if (!payload) return std::nullopt;
+  const std::size_t size = payload->size();
+  entry.resize(k_magic.size() + size);
   entry.erase(0, k_magic.size());
   return entry;
 }
@@ -188,6 +195,12 @@ std::optional<std::string> ResultCache::find_entry(std::string_view folder, cons
   auto text = read_file(m_dir / folder / key.substr(0, 2) / key);
   if (!text) return std::nullopt;
   return unframe_cache_entry(std::move(*text));
+}
+
+std::optional<std::string_view> ResultCache::find_entry(std::string_view folder, const std::string& key,
+                                                        std::string& buffer) const {
+  if (!read_file_into(m_dir / folder / key.substr(0, 2) / key, buffer)) return std::nullopt;
+  return cache_entry_payload(buffer);
 }
 
 void ResultCache::store_entry(std::string_view folder, const std::string& key, const std::string& payload,

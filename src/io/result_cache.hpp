@@ -70,6 +70,9 @@ class ResultCache {
   // digits: a digest of everything the payload depends on); framed and checked like the
   // measurements' entries. The loader keeps the claims it read from each claim file in "claims/".
   std::optional<std::string> find_entry(std::string_view folder, const std::string& key) const;
+  // The same, read into `buffer` (its memory reused): the payload is a view into it.
+  std::optional<std::string_view> find_entry(std::string_view folder, const std::string& key,
+                                             std::string& buffer) const;
   void store_entry(std::string_view folder, const std::string& key, const std::string& payload,
                    std::string& error) const;
 
@@ -85,5 +88,6 @@ std::string frame_cache_entry(const std::string& payload);
 
 // The payload of a framed entry; nullopt when the frame or its checksum is wrong.
 std::optional<std::string> unframe_cache_entry(std::string entry);
+std::optional<std::string_view> cache_entry_payload(std::string_view entry);  // a view into `entry`
 
 }  // namespace claimcheck
