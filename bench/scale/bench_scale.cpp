@@ -8,8 +8,9 @@
 //   input    one input file edited: only the claims reading it are measured again
 //   sharded  --shard 1/2 and 2/2 at the same time (as two CI machines would, each with an empty
 //            cache), then claimcheck merge; the merged record is checked against the cold one
-// Each audit runs as its own process: wall time, CPU time, peak resident memory, and the size of
-// the record it wrote. The machine's load average is printed, since the host is shared.
+// Each audit runs as its own process: wall time, CPU time, peak resident memory, page faults (the
+// pages it touched first: on a virtual machine, a large part of an audit's CPU time), and the size
+// of the record it wrote. The machine's load average is printed, since the host is shared.
 //
 // Usage: bench_scale [--copies N] [--jobs J] [--exercises | --no-exercises] [--keep DIR]
 //   --copies N      renamed copies beside each claim file (default 14, the 10,000-claim tree)
@@ -46,6 +47,7 @@ struct Run {
   double wall_s = 0.0;
   double cpu_s = 0.0;
   long peak_kb = 0;
+  long page_faults = 0;  // minor: pages the process touched for the first time
   int status = -1;
 };
 
@@ -85,6 +87,7 @@ Run run(const std::vector<std::string>& argv, const fs::path& dir, const fs::pat
   r.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
             1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   r.peak_kb = usage.ru_maxrss;
+  r.page_faults = usage.ru_minflt;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
 }
@@ -120,6 +123,7 @@ std::vector<Run> run_together(const std::vector<std::vector<std::string>>& argvs
     runs[i].cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                     1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
     runs[i].peak_kb = usage.ru_maxrss;
+    runs[i].page_faults = usage.ru_minflt;
     runs[i].status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
   return runs;
@@ -221,8 +225,8 @@ RecordFacts facts(const fs::path& record) {
 }
 
 void print(const char* name, const Run& r, const std::optional<RecordFacts>& f) {
-  std::printf("%-9s %7.2f s wall %7.2f s CPU %7.1f MB peak  exit %d", name, r.wall_s, r.cpu_s,
-              static_cast<double>(r.peak_kb) / 1024.0, r.status);
+  std::printf("%-9s %7.2f s wall %7.2f s CPU %7.1f MB peak %7ld page faults  exit %d", name, r.wall_s, r.cpu_s,
+              static_cast<double>(r.peak_kb) / 1024.0, r.page_faults, r.status);
   if (f) {
     std::printf("  %zu claims (%s), %d reused, %d measured, %d runs, record %.2f MB", f->claims, f->summary.c_str(),
                 f->reused, f->measured, f->runs, static_cast<double>(f->bytes) / 1e6);
