@@ -1,5 +1,6 @@
 #include "io/huge_pages.hpp"
 
+#include <sys/auxv.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -34,6 +35,9 @@ void use_huge_pages(char** argv) {
     ::unsetenv("GLIBC_TUNABLES");  // the restarted process: the tunable is read already
     return;
   }
+  // A set-user-ID start (AT_SECURE) has glibc ignore or drop the tunables: no restart, or it
+  // could repeat.
+  if (::getauxval(AT_SECURE) != 0) return;
   std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
   const std::string mode{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (!restart_for_huge_pages(huge_pages_mode(mode), tunables, std::getenv("LD_PRELOAD"))) return;

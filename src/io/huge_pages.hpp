@@ -13,10 +13,10 @@
 // - GLIBC_TUNABLES is not set at all: a user's own tunables are left alone, and setting it, even
 //   to nothing (GLIBC_TUNABLES=), turns the restart off;
 // - the program is not running under Valgrind, which does not follow the restart, nor under a
-//   sanitizer, which brings its own allocator.
-// The restarted process unsets the variable again, so the programs claimcheck runs (and the
-// environment a claim may pass through to them) are as they were. If the restart fails, the
-// program goes on without it.
+//   sanitizer, which brings its own allocator, nor set-user-ID, where glibc ignores tunables.
+// A process started with GLIBC_TUNABLES exactly k_huge_page_tunables (the restarted one) unsets
+// it, so the programs claimcheck runs (and the environment a claim may pass through to them) see
+// the environment claimcheck was given. If the restart fails, the program goes on without it.
 
 #include <string_view>
 
