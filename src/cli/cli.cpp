@@ -343,6 +343,13 @@ int run_cli(int argc, const char* const* argv, std::ostream& out, std::ostream& 
   CLI::App app{"claimcheck: audits the numbers a research paper reports against the code and data behind them"};
   app.set_version_flag("--version", std::string("claimcheck ") + build_info::k_version);
   app.require_subcommand(1);
+  app.footer(
+      "Environment (besides GitHub Actions' GITHUB_* variables, read into the record and by publish):\n"
+      "  GITHUB_TOKEN               the token publish posts with\n"
+      "  CLAIMCHECK_TIMELOOP_MODEL  the real timeloop-model to drive (else the one on PATH)\n"
+      "  GLIBC_TUNABLES             when unset, claimcheck starts itself again once with\n"
+      "                             glibc.malloc.hugetlb=1 (huge pages for its heap) where the kernel\n"
+      "                             gives them on request; set it, even empty, to keep it from that");
 
   std::string format_list;
   for (const auto& f : report_formats()) format_list += (format_list.empty() ? "" : ", ") + f.name;

@@ -223,6 +223,10 @@ TEST(Cli, UsageErrorsExitTwo) {
   const auto help = test::run({"--help"});
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.out.find("audit"), std::string::npos);
+  // The environment variables claimcheck reads of its own accord.
+  for (const char* name : {"GITHUB_TOKEN", "CLAIMCHECK_TIMELOOP_MODEL", "GLIBC_TUNABLES"}) {
+    EXPECT_NE(help.out.find(std::string("\n  ") + name + " "), std::string::npos) << name << "\n" << help.out;
+  }
 }
 
 }  // namespace
