@@ -26,8 +26,20 @@ bool restart_for_huge_pages(HugePages mode, const char* glibc_tunables, const ch
   return ld_preload == nullptr || std::string_view(ld_preload).find("vgpreload") == std::string_view::npos;
 }
 
-void use_huge_pages(char** argv) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CLAIMCHECK_SANITIZED_ALLOCATOR 1
+#endif
+
+bool huge_pages_restart_built_in() {
+#ifdef CLAIMCHECK_SANITIZED_ALLOCATOR
+  return false;
+#else
+  return true;
+#endif
+}
+
+void use_huge_pages(char** argv) {
+#ifdef CLAIMCHECK_SANITIZED_ALLOCATOR
   (void)argv;
 #else
   const char* tunables = std::getenv("GLIBC_TUNABLES");

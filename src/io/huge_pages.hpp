@@ -34,6 +34,9 @@ HugePages huge_pages_mode(std::string_view enabled_file_text);
 // unset) of GLIBC_TUNABLES and LD_PRELOAD.
 bool restart_for_huge_pages(HugePages mode, const char* glibc_tunables, const char* ld_preload);
 
+// False in a build whose allocator a sanitizer replaces: use_huge_pages() then does nothing.
+bool huge_pages_restart_built_in();
+
 // Starts /proc/self/exe again with argv when restart_for_huge_pages says so, and does not return
 // then; in the restarted process, unsets GLIBC_TUNABLES. Call it before anything else in main().
 void use_huge_pages(char** argv);

@@ -78,6 +78,7 @@ std::pair<double, double> audit_seen_by_commands(std::vector<std::pair<std::stri
 }
 
 TEST(HugePages, AnAuditAsksForHugePagesAndItsCommandsSeeTheEnvironmentItWasGiven) {
+  if (!huge_pages_restart_built_in()) GTEST_SKIP() << "a sanitizer's allocator: claimcheck does not restart";
   std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
   const std::string mode{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   if (huge_pages_mode(mode) != HugePages::on_request) {
