@@ -50,8 +50,10 @@ void use_huge_pages(char** argv) {
   // A set-user-ID start (AT_SECURE) has glibc ignore or drop the tunables: no restart, or it
   // could repeat.
   if (::getauxval(AT_SECURE) != 0) return;
-  std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
-  const std::string mode{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  const std::string mode = [] {  // read and closed here: no descriptor is carried into the restart
+    std::ifstream in("/sys/kernel/mm/transparent_hugepage/enabled");
+    return std::string{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  }();
   if (!restart_for_huge_pages(huge_pages_mode(mode), tunables, std::getenv("LD_PRELOAD"))) return;
   if (::setenv("GLIBC_TUNABLES", std::string(k_huge_page_tunables).c_str(), 1) != 0) return;
   ::execv("/proc/self/exe", argv);
