@@ -55,18 +55,13 @@ void append_field(std::string& out, std::string_view field) {
   out += field;
 }
 
+// The encoding of append_field: the length, then the bytes through add(), which hashes a large
+// field (a whole file) where it is rather than copying it first.
 Sha256& Sha256::field(std::string_view field) {
-  State& state = *m_state;
-  if (field.size() >= k_pending_bytes) {  // a whole file: hashed where it is, not copied first
-    state.pending += std::to_string(field.size());
-    state.pending += ':';
-    state.flush();
-    EVP_DigestUpdate(state.context, field.data(), field.size());
-    return *this;
-  }
-  append_field(state.pending, field);
-  if (state.pending.size() >= k_pending_bytes) state.flush();
-  return *this;
+  std::string& pending = m_state->pending;
+  pending += std::to_string(field.size());
+  pending += ':';
+  return add(field);
 }
 
 std::string Sha256::hex() {
