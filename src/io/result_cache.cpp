@@ -119,15 +119,6 @@ std::optional<std::string_view> cache_entry_payload(std::string_view entry) {
   return body.substr(k_magic.size());
 }
 
-// The payload is cut out of the entry in place: claim-file entries run to megabytes.
-std::optional<std::string> unframe_cache_entry(std::string entry) {
-  const auto payload = cache_entry_payload(entry);
-  if (!payload) return std::nullopt;
-  const std::size_t size = payload->size();
-  entry.resize(k_magic.size() + size);
-  entry.erase(0, k_magic.size());
-  return entry;
-}
 
 ResultCache::ResultCache(fs::path dir) : m_dir(std::move(dir)) {}
 
@@ -142,9 +133,9 @@ fs::path ResultCache::entry_path(const std::string& claim_key) const { return m_
 
 std::optional<CachedResult> ResultCache::find(
     const std::string& claim_key, const std::function<std::optional<std::string>(const std::string&)>& hash_of) const {
-  auto text = read_file(entry_path(claim_key));
+  const auto text = read_file(entry_path(claim_key));
   if (!text) return std::nullopt;
-  const auto body = unframe_cache_entry(std::move(*text));
+  const auto body = cache_entry_payload(*text);
   if (!body) return std::nullopt;
   const auto variants = decode(*body);
   if (!variants) return std::nullopt;
@@ -179,7 +170,7 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
     const fs::path path = entry_path(claim_key);
     std::vector<Variant> variants;
     if (const auto text = read_file(path)) {
-      if (const auto body = unframe_cache_entry(std::move(*text))) variants = decode(*body).value_or(std::vector<Variant>{});
+      if (const auto body = cache_entry_payload(*text)) variants = decode(*body).value_or(std::vector<Variant>{});
     }
     std::erase_if(variants, [&](const Variant& v) { return v.files == files; });
     variants.insert(variants.begin(), Variant{files, payload});
@@ -189,12 +180,6 @@ std::string ResultCache::store(const std::string& claim_key, const std::vector<F
     error = e.what();
   }
   return key;
-}
-
-std::optional<std::string> ResultCache::find_entry(std::string_view folder, const std::string& key) const {
-  auto text = read_file(m_dir / folder / key.substr(0, 2) / key);
-  if (!text) return std::nullopt;
-  return unframe_cache_entry(std::move(*text));
 }
 
 std::optional<std::string_view> ResultCache::find_entry(std::string_view folder, const std::string& key,

@@ -69,8 +69,7 @@ class ResultCache {
   // Entries of another kind, in a folder of their own, under a key the caller makes (64 hex
   // digits: a digest of everything the payload depends on); framed and checked like the
   // measurements' entries. The loader keeps the claims it read from each claim file in "claims/".
-  std::optional<std::string> find_entry(std::string_view folder, const std::string& key) const;
-  // The same, read into `buffer` (its memory reused): the payload is a view into it.
+  // The entry is read into `buffer` (its memory reused from call to call): the payload is a view into it.
   std::optional<std::string_view> find_entry(std::string_view folder, const std::string& key,
                                              std::string& buffer) const;
   void store_entry(std::string_view folder, const std::string& key, const std::string& payload,
@@ -86,8 +85,7 @@ class ResultCache {
 // `payload` framed as a cache entry, with its checksum.
 std::string frame_cache_entry(const std::string& payload);
 
-// The payload of a framed entry; nullopt when the frame or its checksum is wrong.
-std::optional<std::string> unframe_cache_entry(std::string entry);
-std::optional<std::string_view> cache_entry_payload(std::string_view entry);  // a view into `entry`
+// The payload of a framed entry, a view into it; nullopt when the frame or its checksum is wrong.
+std::optional<std::string_view> cache_entry_payload(std::string_view entry);
 
 }  // namespace claimcheck

@@ -275,14 +275,14 @@ TEST(ResultCache, DamagedEntriesAreIgnoredAndReplaced) {
 
 TEST(ResultCache, EntryFramingDetectsDamage) {
   const std::string entry = frame_cache_entry("12 payload bytes\n");
-  EXPECT_EQ(unframe_cache_entry(entry), "12 payload bytes\n");
+  EXPECT_EQ(cache_entry_payload(entry), "12 payload bytes\n");
   for (std::size_t cut = 0; cut < entry.size(); ++cut) {
-    EXPECT_EQ(unframe_cache_entry(entry.substr(0, cut)), std::nullopt) << cut;
+    EXPECT_EQ(cache_entry_payload(entry.substr(0, cut)), std::nullopt) << cut;
   }
   for (std::size_t i = 0; i < entry.size(); ++i) {
     std::string flipped = entry;
     flipped[i] ^= 0x20;
-    EXPECT_EQ(unframe_cache_entry(flipped), std::nullopt) << i;
+    EXPECT_EQ(cache_entry_payload(flipped), std::nullopt) << i;
   }
 }
 

@@ -273,7 +273,8 @@ TEST(ClaimLoaderCache, AFileReadBeforeComesFromItsEntryAndAnyChangeIsAMiss) {
   ASSERT_TRUE(first.diagnostics.empty());
   ASSERT_EQ(first.claims.size(), 1u);
   const std::string key = claim_file_key(cache, file, k_valid);
-  const auto entry = store.find_entry(k_claim_file_cache_folder, key);
+  std::string buffer;
+  const auto entry = store.find_entry(k_claim_file_cache_folder, key, buffer);
   ASSERT_TRUE(entry.has_value());
   EXPECT_EQ(decode_claims(*entry), first.claims);
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "cache" / "CACHEDIR.TAG"));
@@ -303,7 +304,7 @@ TEST(ClaimLoaderCache, AFileReadBeforeComesFromItsEntryAndAnyChangeIsAMiss) {
   std::filesystem::remove(path);
   { std::ofstream(path, std::ios::binary) << bytes; }
   EXPECT_EQ(load_claims({file}, nullptr, cache).claims, first.claims);
-  EXPECT_EQ(decode_claims(*store.find_entry(k_claim_file_cache_folder, key)), first.claims);
+  EXPECT_EQ(decode_claims(*store.find_entry(k_claim_file_cache_folder, key, buffer)), first.claims);
   { std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 3); }
   EXPECT_EQ(load_claims({file}, nullptr, cache).claims, first.claims);
 }
@@ -321,7 +322,8 @@ TEST(ClaimLoaderCache, AFileWithProblemsIsNotKeptAndReportsThemEachTime) {
     ASSERT_EQ(r.diagnostics.items().size(), 1u);
     EXPECT_EQ(r.diagnostics.items()[0].pointer, "/tolerence");
   }
-  EXPECT_FALSE(store.find_entry(k_claim_file_cache_folder, claim_file_key(cache, file, text)).has_value());
+  std::string buffer;
+  EXPECT_FALSE(store.find_entry(k_claim_file_cache_folder, claim_file_key(cache, file, text), buffer).has_value());
 }
 
 }  // namespace
