@@ -856,7 +856,6 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
   std::size_t loaded = 0;
   for (const auto& one : per_file) loaded += one.claims.size();
   result.claims.reserve(std::min(loaded, k_max_claims));
-  bool any_derived = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     result.diagnostics.append(per_file[i].diagnostics);
     for (auto& claim : per_file[i].claims) {
@@ -865,23 +864,17 @@ LoadResult load_claims(const std::vector<fs::path>& files, const ClaimValidator&
                                "more than " + std::to_string(k_max_claims) + " claims in one audit");
         break;
       }
-      any_derived = any_derived || claim.derived.has_value();
       result.claims.push_back(std::move(claim));
     }
   }
-  // What is left of the files' results, and their texts unless the findings about derived claims
-  // need them, is freed beside the checks below, which take about as long.
-  std::jthread release([&per_file, &texts, any_derived] {
-    std::vector<LoadResult>().swap(per_file);
-    if (!any_derived) std::vector<std::string>().swap(texts);
-  });
+  // What is left of the files' results is freed beside the checks below, which take about as long.
+  std::jthread release([&per_file] { std::vector<LoadResult>().swap(per_file); });
   check_ids(result);
   // Derived claims refer to others: checked once every claim is known (when one failed to load,
   // its name would be reported missing for the wrong reason).
   if (result.diagnostics.empty()) {
     Diagnostics derived;
     check_derivations(result.claims, derived);
-    release.join();
     std::map<fs::path, JsonLocator> locators;
     for (auto& d : derived.items()) {
       auto it = locators.find(d.file);
