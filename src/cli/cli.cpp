@@ -236,7 +236,8 @@ int run_audit_command(const AuditArgs& args, std::ostream& out, std::ostream& er
   settings.policy.allow_commands = args.allow_commands;
   settings.policy.timeout = std::chrono::milliseconds(static_cast<long long>(args.timeout_s * 1000));
   if (forgeable) {
-    err << "claimcheck: warning: the result cache " << cache_dir.string() << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
+    err << "claimcheck: warning: the result cache " << cache_dir.string()
+        << " holds files committed to git, so a commit could forge results there: it is not used (choose --cache DIR "
            "outside the tracked files)\n";
   }
   settings.shard = shard;
