@@ -53,12 +53,14 @@ void git_commit_all(const fs::path& dir) {
      dir);
 }
 
-ProcessResult run_binary(const std::vector<std::string>& args, const fs::path& cwd, std::chrono::milliseconds timeout) {
+ProcessResult run_binary(const std::vector<std::string>& args, const fs::path& cwd, std::chrono::milliseconds timeout,
+                         const std::vector<std::pair<std::string, std::string>>& extra_environment) {
   ProcessRequest request;
   request.argv = {CLAIMCHECK_BINARY};
   request.argv.insert(request.argv.end(), args.begin(), args.end());
   request.working_dir = cwd;
   request.environment = child_environment();
+  request.environment.insert(request.environment.end(), extra_environment.begin(), extra_environment.end());
   request.search_path = "/usr/bin:/bin";
   request.timeout = timeout;
   return system_process_runner().run(request);

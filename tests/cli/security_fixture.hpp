@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,9 +28,11 @@ std::string hostile_claim(const std::string& id, const std::string& artifact, co
 // `git init` + commit everything in `dir` (identity fixed so commits are reproducible).
 void git_commit_all(const std::filesystem::path& dir);
 
-// Runs the built claimcheck binary with `args` in `cwd`, with a minimal fixed environment.
+// Runs the built claimcheck binary with `args` in `cwd`, with a minimal fixed environment plus
+// `extra_environment`.
 ProcessResult run_binary(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                         std::chrono::milliseconds timeout = std::chrono::milliseconds(120'000));
+                         std::chrono::milliseconds timeout = std::chrono::milliseconds(120'000),
+                         const std::vector<std::pair<std::string, std::string>>& extra_environment = {});
 
 // Starts the binary without waiting (stdout/stderr to /dev/null); returns its pid.
 pid_t spawn_binary(const std::vector<std::string>& args, const std::filesystem::path& cwd);

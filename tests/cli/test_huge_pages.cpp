@@ -46,10 +46,12 @@ std::string command_claim(const std::string& id, const std::string& script, cons
     "extract": {"regex": "v=(\\d+)"}, "expected": {"value": 0, "unit": "count"}})j";
 }
 
-// Runs an audit of two command claims with `environment` and gives their measured values: the
-// number of the claimcheck process's mappings that ask for huge pages (its /proc/PID/smaps lines
-// with the "hg" flag), and whether GLIBC_TUNABLES reached the command (1) or not (0).
-std::pair<double, double> audit_seen_by_commands(std::vector<std::pair<std::string, std::string>> environment) {
+// Runs an audit of two command claims, with `extra_environment` added to the tests' fixed one, and
+// gives their measured values: the number of the claimcheck process's mappings that ask for huge
+// pages (its /proc/PID/smaps lines with the "hg" flag), and whether GLIBC_TUNABLES reached the
+// command (1) or not (0).
+std::pair<double, double> audit_seen_by_commands(
+    const std::vector<std::pair<std::string, std::string>>& extra_environment) {
   test::TempDir tmp;
   tmp.write("repo/claims/a.claim.json",
             "[" + command_claim("advised", "echo v=$(grep -c '^VmFlags:.* hg' /proc/$PPID/smaps)", "") + ",\n" +
@@ -59,13 +61,9 @@ std::pair<double, double> audit_seen_by_commands(std::vector<std::pair<std::stri
   const fs::path repo = tmp.path() / "repo";
   test::git_commit_all(repo);
   const fs::path record = tmp.path() / "record.json";
-  ProcessRequest request;
-  request.argv = {CLAIMCHECK_BINARY, "audit", "claims", "--no-cache", "--allow-commands", "--fail-on", "none",
-                  "--format", "json", "-o", record.string()};
-  request.working_dir = repo;
-  request.environment = std::move(environment);
-  request.search_path = "/usr/bin:/bin";
-  const auto r = system_process_runner().run(request);
+  const auto r = test::run_binary({"audit", "claims", "--no-cache", "--allow-commands", "--fail-on", "none", "--format",
+                                   "json", "-o", record.string()},
+                                  repo, std::chrono::milliseconds(120'000), extra_environment);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   const auto parsed = nlohmann::json::parse(test::read_file(record));
   std::pair<double, double> seen{-1, -1};
@@ -84,15 +82,12 @@ TEST(HugePages, AnAuditAsksForHugePagesAndItsCommandsSeeTheEnvironmentItWasGiven
   if (huge_pages_mode(mode) != HugePages::on_request) {
     GTEST_SKIP() << "this kernel gives huge pages " << (mode.empty() ? "never" : mode) << ", not on request";
   }
-  const std::vector<std::pair<std::string, std::string>> plain = {{"PATH", "/usr/bin:/bin"}, {"LC_ALL", "C"}};
-  const auto restarted = audit_seen_by_commands(plain);
+  const auto restarted = audit_seen_by_commands({});
   EXPECT_GT(restarted.first, 0) << "no mapping of the audit asks for huge pages";
   EXPECT_EQ(restarted.second, 0) << "the tunable leaked into a command's environment";
 
   // GLIBC_TUNABLES set, even to nothing, is left as it is: no restart, and commands see it.
-  auto opted_out = plain;
-  opted_out.emplace_back("GLIBC_TUNABLES", "");
-  const auto kept = audit_seen_by_commands(opted_out);
+  const auto kept = audit_seen_by_commands({{"GLIBC_TUNABLES", ""}});
   EXPECT_EQ(kept.first, 0);
   EXPECT_EQ(kept.second, 1);
 }
